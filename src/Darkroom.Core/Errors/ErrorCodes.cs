@@ -1,0 +1,24 @@
+namespace Darkroom.Core.Errors;
+
+/// <summary>The stable error codes of the API; clients switch on these, so they never change meaning.</summary>
+public static class ErrorCodes
+{
+    public const string ImageMissing = "image.missing";
+    public const string ImageEmpty = "image.empty";
+    public const string ImageTooLarge = "image.too_large";
+    public const string ImageTooManyPixels = "image.too_many_pixels";
+    public const string ImageUnsupportedFormat = "image.unsupported_format";
+    public const string ImageCorrupt = "image.corrupt";
+    public const string BackgroundInvalid = "background.invalid";
+    public const string OptionsInvalid = "options.invalid";
+    public const string OptionsUnknown = "options.unknown";
+    public const string RequestInvalid = "request.invalid";
+    public const string JobNotFound = "job.not_found";
+    public const string JobNotReady = "job.not_ready";
+    public const string JobCanceled = "job.canceled";
+    public const string JobAbandoned = "job.abandoned";
+    public const string IdempotencyMismatch = "idempotency.mismatch";
+    public const string IdempotencyInProgress = "idempotency.in_progress";
+    public const string ModelUnavailable = "model.unavailable";
+    public const string Internal = "internal.error";
+}

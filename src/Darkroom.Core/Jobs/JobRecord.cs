@@ -1,0 +1,51 @@
+using Darkroom.Core.Errors;
+using Darkroom.Core.Images;
+using Darkroom.Core.Options;
+
+namespace Darkroom.Core.Jobs;
+
+/// <summary>A job as stored in the Jobs table: what was asked, where it is, and what came of it.</summary>
+public sealed record JobRecord
+{
+    public required string Tenant { get; init; }
+
+    public required string JobId { get; init; }
+
+    public required JobOperation Operation { get; init; }
+
+    public required JobStatus Status { get; init; }
+
+    public string Stage { get; init; } = JobStage.Queued;
+
+    public int Percent { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public required string SourceBlob { get; init; }
+
+    public string? BackgroundBlob { get; init; }
+
+    public string? FileName { get; init; }
+
+    public ImageFacts? Input { get; init; }
+
+    public required JobOptions Options { get; init; }
+
+    public IReadOnlyList<StageTiming> Timings { get; init; } = [];
+
+    public JobResult? Result { get; init; }
+
+    public JobError? Error { get; init; }
+
+    /// <summary>How many times a worker picked the job up; above 1 means it resumed after an interruption.</summary>
+    public int Runs { get; init; }
+
+    /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
+    public string? RequestHash { get; init; }
+
+    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options);
+}

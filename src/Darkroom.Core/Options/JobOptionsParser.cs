@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Darkroom.Core.Errors;
+using Darkroom.Core.Jobs;
+
+namespace Darkroom.Core.Options;
+
+/// <summary>Turns the caller's <c>options</c> JSON into typed options, refusing unknown members and bad values.</summary>
+public static class JobOptionsParser
+{
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    public static JobOptions Parse(JobOperation operation, string? json, bool hasBackgroundImage)
+    {
+        switch (operation)
+        {
+            case JobOperation.RemoveBackground:
+                RemoveBackgroundOptions options = Deserialize<RemoveBackgroundOptions>(json) ?? new RemoveBackgroundOptions();
+                options.Validate(hasBackgroundImage);
+                return new JobOptions { RemoveBackground = options };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation));
+        }
+    }
+
+    private static T? Deserialize<T>(string? json)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Strict);
+        }
+        catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            throw new DarkroomException(ErrorCodes.OptionsUnknown, 400, $"options has a member this operation does not know: {ex.Path ?? ex.Message}.");
+        }
+        catch (JsonException ex)
+        {
+            throw Problems.InvalidOptions($"options is not valid JSON for this operation at {ex.Path ?? "$"}: {ex.Message}");
+        }
+    }
+}

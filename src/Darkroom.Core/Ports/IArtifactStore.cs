@@ -1,0 +1,25 @@
+namespace Darkroom.Core.Ports;
+
+/// <summary>Blob storage for uploads, intermediates and results. References are "container/name".</summary>
+public interface IArtifactStore
+{
+    Task PutAsync(string reference, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>The whole blob, or null when it does not exist.</summary>
+    Task<byte[]?> GetAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>A stream over the blob with its content type, or null when it does not exist.</summary>
+    Task<ArtifactStream?> OpenReadAsync(string reference, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/> in <paramref name="container"/>; returns how many.</summary>
+    Task<int> DeletePrefixAsync(string container, string prefix, CancellationToken cancellationToken);
+}
+
+public sealed record ArtifactStream(Stream Content, string ContentType, long Length) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
+}

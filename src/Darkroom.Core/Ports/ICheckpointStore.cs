@@ -1,0 +1,15 @@
+namespace Darkroom.Core.Ports;
+
+/// <summary>The Checkpoints table: each completed activity call of a workflow instance, in call order.</summary>
+public interface ICheckpointStore
+{
+    Task<IReadOnlyList<Checkpoint>> LoadAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Records a call's outcome; when another worker recorded that sequence first, returns theirs, so both replay the same history.</summary>
+    Task<Checkpoint> RecordAsync(string instanceId, Checkpoint checkpoint, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string instanceId, CancellationToken cancellationToken);
+}
+
+/// <summary>One recorded call: its result as JSON, or the failure it ended with.</summary>
+public sealed record Checkpoint(int Sequence, string Name, string? ResultJson, string? FailureJson, string RunId, DateTimeOffset RecordedAt);

@@ -1,0 +1,38 @@
+using Darkroom.Core.Errors;
+using Darkroom.Core.Images;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
+
+namespace Darkroom.Core.Workflow;
+
+// The records activities exchange: blob names and small facts, never image bytes.
+
+public sealed record ValidateRequest(string JobId, string Tenant, string SourceBlob, string? BackgroundBlob);
+
+public sealed record ValidateResult(ImageFacts Facts, long ElapsedMs);
+
+public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model);
+
+/// <summary>The matte at the model's resolution; compose scales it to the photo.</summary>
+public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs);
+
+public sealed record ComposeRequest(
+    string JobId,
+    string Tenant,
+    string SourceBlob,
+    string MatteBlob,
+    string? BackgroundBlob,
+    RemoveBackgroundOptions Options);
+
+public sealed record ComposeResult(JobResult Result, long ElapsedMs);
+
+public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings);
+
+public sealed record PersistResult(long ElapsedMs);
+
+public sealed record FailRequest(string JobId, string Tenant, JobError Error, IReadOnlyList<StageTiming> Timings);
+
+public sealed record FailResult(long ElapsedMs);
+
+/// <summary>What the workflow returns: the job's final state.</summary>
+public sealed record JobOutcome(JobStatus Status, JobResult? Result, JobError? Error, IReadOnlyList<StageTiming> Timings);

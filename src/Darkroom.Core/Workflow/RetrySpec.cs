@@ -1,0 +1,18 @@
+namespace Darkroom.Core.Workflow;
+
+/// <summary>How often and how patiently an activity is retried after a transient failure. Errors the caller caused are never retried.</summary>
+public sealed record RetrySpec(int MaxAttempts, TimeSpan FirstDelay, double BackoffCoefficient, TimeSpan MaxDelay)
+{
+    /// <summary>For storage and inference hiccups: three tries within a few seconds.</summary>
+    public static RetrySpec Transient { get; } = new(3, TimeSpan.FromMilliseconds(500), 2.0, TimeSpan.FromSeconds(5));
+
+    /// <summary>For bookkeeping that must land: more tries, longer.</summary>
+    public static RetrySpec Persistent { get; } = new(6, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30));
+
+    public TimeSpan DelayBefore(int attempt)
+    {
+        double factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));
+        TimeSpan delay = TimeSpan.FromMilliseconds(FirstDelay.TotalMilliseconds * factor);
+        return delay < MaxDelay ? delay : MaxDelay;
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Darkroom.Inference;
+
+/// <summary>Where models are and how they run, bound from <c>Darkroom:Inference</c>.</summary>
+public sealed class InferenceOptions
+{
+    public const string Section = "Darkroom:Inference";
+
+    /// <summary>Folder holding the model files named in the catalog.</summary>
+    [Required]
+    public string ModelDirectory { get; set; } = "models";
+
+    /// <summary>A catalog to use instead of the built-in one.</summary>
+    public string? CatalogPath { get; set; }
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c> (CUDA when the build and machine have it, else CPU).</summary>
+    [RegularExpression("^(cpu|cuda|auto)$")]
+    public string ExecutionProvider { get; set; } = "auto";
+
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Threads inside one inference; 0 lets ONNX Runtime choose (one per core).</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    [Range(0, 256)]
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Model used by remove-background when the job names none.</summary>
+    [Required]
+    public string DefaultSegmentationModel { get; set; } = "isnet";
+
+    /// <summary>Models loaded and warmed up at start, so the first job does not pay for it.</summary>
+    /// <remarks>Comma-separated catalog ids; empty loads nothing up front.</remarks>
+    public string Preload { get; set; } = "isnet";
+}

@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Diagnostics;
+using Darkroom.Core.Errors;
+using Darkroom.Imaging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using NetVips;
+
+namespace Darkroom.Inference;
+
+/// <summary>
+/// Salient-object segmentation with ISNet-style models: RGB squeezed to the model's square, normalised,
+/// one output (the matte, a probability per pixel) fetched and returned as an 8-bit image at the model's size.
+/// </summary>
+public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOptions> options, ILogger<IsNetSegmenter> logger)
+{
+    public string DefaultModel => options.Value.DefaultSegmentationModel;
+
+    /// <summary>The matte at the model's resolution; the caller scales it to the photo.</summary>
+    public async Task<Segmentation> SegmentAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
+    {
+        LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
+        if (model.Spec.Task != "segmentation")
+        {
+            throw Problems.InvalidOptions($"Model '{model.Spec.Id}' is a {model.Spec.Task} model, not a segmentation model.");
+        }
+
+        using Image input = ImageDecoder.DecodeForModel(imageBytes, model.Spec.Input.Width, model.Spec.Input.Height);
+        byte[] rgb = input.WriteToMemory<byte>();
+        return new Segmentation(Run(model, rgb), model.Spec.Id, model.Provider);
+    }
+
+    /// <summary>One inference on a mid-grey image, so the first real job does not pay for allocation and graph set-up.</summary>
+    public async Task WarmUpAsync(string modelId, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        LoadedModel model = await sessions.GetAsync(modelId, cancellationToken);
+        if (model.Spec.Task != "segmentation")
+        {
+            return;
+        }
+
+        byte[] grey = new byte[model.Spec.Input.Width * model.Spec.Input.Height * 3];
+        Array.Fill(grey, (byte)128);
+        using Image matte = Run(model, grey);
+        logger.ModelWarmedUp(modelId, stopwatch.ElapsedMilliseconds);
+    }
+
+    private static Image Run(LoadedModel model, byte[] rgb)
+    {
+        ModelInputSpec spec = model.Spec.Input;
+        int width = spec.Width, height = spec.Height, count = 3 * width * height;
+        long[] shape = [1, 3, height, width];
+        float[] tensor = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            TensorBuilder.ToNchw(rgb, width, height, spec.Normalization, tensor);
+            using OrtValue inputValue = model.InputIsHalf
+                ? OrtValue.CreateTensorValueFromMemory(ToHalf(tensor.AsSpan(0, count)), shape)
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, count), shape);
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(runOptions, [spec.Name], [inputValue], [model.Spec.Output]);
+            OrtValue output = outputs[0];
+            if (!model.OutputIsHalf)
+            {
+                return Matte.FromProbabilities(output.GetTensorDataAsSpan<float>()[..(width * height)], width, height);
+            }
+
+            ReadOnlySpan<Float16> half = output.GetTensorDataAsSpan<Float16>();
+            float[] probabilities = ArrayPool<float>.Shared.Rent(width * height);
+            try
+            {
+                for (int i = 0; i < width * height; i++)
+                {
+                    probabilities[i] = (float)half[i];
+                }
+
+                return Matte.FromProbabilities(probabilities.AsSpan(0, width * height), width, height);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(probabilities);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tensor);
+        }
+    }
+
+    private static Float16[] ToHalf(ReadOnlySpan<float> values)
+    {
+        var half = new Float16[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            half[i] = (Float16)values[i];
+        }
+
+        return half;
+    }
+}
+
+/// <summary>A matte (one band, uchar, the model's size) and what made it.</summary>
+public sealed record Segmentation(Image Matte, string Model, string Provider) : IDisposable
+{
+    public void Dispose() => Matte.Dispose();
+}

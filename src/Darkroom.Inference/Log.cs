@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Darkroom.Inference;
+
+/// <summary>Inference log messages; event ids 2000-2999.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Model {ModelId} loaded on {Provider} in {ElapsedMs} ms")]
+    public static partial void ModelLoaded(this ILogger logger, string modelId, string provider, long elapsedMs);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Execution provider {Requested} fell back to CPU: {Reason}")]
+    public static partial void ProviderFallback(this ILogger logger, string requested, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Model {ModelId} warmed up in {ElapsedMs} ms")]
+    public static partial void ModelWarmedUp(this ILogger logger, string modelId, long elapsedMs);
+}

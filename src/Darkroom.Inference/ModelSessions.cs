@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Darkroom.Core.Errors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Darkroom.Inference;
+
+/// <summary>
+/// Creates each model's session once: file checked against the catalog's SHA-256, execution provider chosen
+/// from options with a fallback to CPU that is recorded, not hidden.
+/// </summary>
+public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOptions> options, ILogger<ModelSessions> logger) : IDisposable
+{
+    private readonly InferenceOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Lazy<Task<LoadedModel>>> _sessions = new(StringComparer.Ordinal);
+    private volatile ExecutionProviderStatus? _provider;
+
+    public ModelCatalog Catalog => catalog;
+
+    /// <summary>The provider in use, known once a model has loaded.</summary>
+    public ExecutionProviderStatus Provider => _provider ?? new ExecutionProviderStatus(_options.ExecutionProvider, "none loaded yet", null);
+
+    public IReadOnlyList<LoadedModel> Loaded =>
+        [.. _sessions.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result)];
+
+    public string ModelPath(ModelSpec spec) => Path.GetFullPath(Path.Combine(_options.ModelDirectory, spec.File));
+
+    public Task<LoadedModel> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ModelSpec spec = catalog.Get(id);
+        Lazy<Task<LoadedModel>> lazy = _sessions.GetOrAdd(id, _ => new Lazy<Task<LoadedModel>>(() => Task.Run(() => Load(spec), CancellationToken.None)));
+        Task<LoadedModel> task = lazy.Value;
+        if (task.IsFaulted)
+        {
+            // A missing file may be installed later: do not remember the failure.
+            _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<LoadedModel>>>(id, lazy));
+        }
+
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private LoadedModel Load(ModelSpec spec)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string path = ModelPath(spec);
+        if (!File.Exists(path))
+        {
+            throw new DarkroomException(
+                ErrorCodes.ModelUnavailable,
+                503,
+                $"Model '{spec.Id}' is not installed ({path} is missing). Run the README's setup command, or set Darkroom:Inference:ModelDirectory.");
+        }
+
+        string actual = HashFile(path);
+        if (!string.Equals(actual, spec.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DarkroomException(
+                ErrorCodes.ModelUnavailable,
+                503,
+                $"Model '{spec.Id}' at {path} has SHA-256 {actual}, not the catalog's {spec.Sha256}; reinstall it.");
+        }
+
+        using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
+        var session = new InferenceSession(path, sessionOptions);
+        _provider = provider;
+        var loaded = new LoadedModel(spec, session, provider.Active, stopwatch.Elapsed);
+        logger.ModelLoaded(spec.Id, provider.Active, stopwatch.ElapsedMilliseconds);
+        if (provider.FallbackReason is not null)
+        {
+            logger.ProviderFallback(provider.Requested, provider.FallbackReason);
+        }
+
+        return loaded;
+    }
+
+    private SessionOptions CreateSessionOptions(out ExecutionProviderStatus provider)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = _options.IntraOpThreads,
+            InterOpNumThreads = _options.InterOpThreads,
+        };
+
+        string requested = _options.ExecutionProvider;
+        provider = new ExecutionProviderStatus(requested, "cpu", null);
+        if (requested is "cuda" or "auto")
+        {
+            try
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
+                provider = provider with { Active = "cuda" };
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                provider = provider with { FallbackReason = $"CUDA unavailable: {ex.Message}" };
+            }
+            catch (EntryPointNotFoundException ex)
+            {
+                provider = provider with { FallbackReason = $"CUDA unavailable in this build (CPU ONNX Runtime): {ex.Message}" };
+            }
+        }
+
+        return sessionOptions;
+    }
+
+    private static string HashFile(string path)
+    {
+        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        foreach (Lazy<Task<LoadedModel>> lazy in _sessions.Values)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            {
+                lazy.Value.Result.Dispose();
+            }
+        }
+    }
+}
