@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Darkroom.Api;
+
+/// <summary>HTTP behaviour, bound from <c>Darkroom:Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Darkroom:Api";
+
+    /// <summary>How long the synchronous endpoints wait for a result before answering 202 with the job.</summary>
+    [Range(0, 600)]
+    public int DefaultWaitSeconds { get; set; } = 30;
+
+    /// <summary>The most a caller may ask for with <c>?wait=</c>.</summary>
+    [Range(0, 600)]
+    public int MaxWaitSeconds { get; set; } = 120;
+
+    [Range(1, 1000)]
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>The tenant requests run as until API keys are configured.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9-]{1,40}$")]
+    public string DefaultTenant { get; set; } = "default";
+}

@@ -1,0 +1,47 @@
+using Darkroom.Api.Endpoints;
+using Darkroom.Api.Jobs;
+using Darkroom.Azure;
+using Darkroom.Core.Ports;
+using Darkroom.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Darkroom.Api;
+
+public static class DarkroomServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything both hosts share: options, storage adapters, the pipeline and the HTTP handlers' services.
+    /// The host adds its own <see cref="IJobStarter"/> (a queue in the server, Durable in Functions).
+    /// </summary>
+    public static IServiceCollection AddDarkroom(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDarkroomPipeline();
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton<StorageProvisioner>();
+        services.AddSingleton<IArtifactStore, BlobArtifactStore>();
+        services.AddSingleton<IJobStore, TableJobStore>();
+        services.AddSingleton<ICheckpointStore, TableCheckpointStore>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<JobWaiter>();
+        services.AddSingleton<JobRemover>();
+        services.AddSingleton<Caller>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.AddOpenApi("v1");
+        return services;
+    }
+
+    /// <summary>Maps every route of API v1 and the OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapDarkroomApi(this IEndpointRouteBuilder app)
+    {
+        app.MapJobsApi();
+        app.MapRemoveBackgroundApi();
+        app.MapHealthApi();
+        app.MapOpenApi();
+        return app;
+    }
+}

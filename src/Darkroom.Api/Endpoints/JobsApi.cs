@@ -1,0 +1,148 @@
+using Darkroom.Api.Contracts;
+using Darkroom.Api.Jobs;
+using Darkroom.Core.Errors;
+using Darkroom.Core.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Darkroom.Api.Endpoints;
+
+/// <summary>/api/v1/jobs: submit, inspect, download, list and delete jobs.</summary>
+public static class JobsApi
+{
+    public const string BasePath = "/api/v1";
+
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder group = app.MapGroup($"{BasePath}/jobs").WithTags("Jobs");
+        group.MapPost("/", CreateJob).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
+        group.MapGet("/", ListJobs);
+        group.MapGet("/{id}", GetJob);
+        group.MapGet("/{id}/result", GetResult);
+        group.MapDelete("/{id}", DeleteJob);
+        return group;
+    }
+
+    /// <summary>Starts a job from a multipart upload; 202 with the job, or 200 when <c>?wait=N</c> sees it finish.</summary>
+    public static async Task<Results<Ok<JobView>, Accepted<JobView>, ProblemHttpResult>> CreateJob(
+        HttpRequest request,
+        [AsParameters] ApiServices services,
+        [FromQuery] int? wait,
+        CancellationToken cancellationToken)
+    {
+        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
+        JobOperation operation = ParseOperation(upload.Operation);
+        string tenant = services.Caller.TenantOf(request.HttpContext);
+        SubmitOutcome outcome = await services.Submitter.SubmitAsync(
+            new JobSubmission(tenant, operation, upload.Image, upload.FileName, upload.Background, upload.OptionsJson, IdempotencyKey(request)),
+            cancellationToken);
+
+        JobRecord job = outcome.Job;
+        if (wait is > 0)
+        {
+            job = await services.Waiter.WaitAsync(tenant, job.JobId, WaitTime(wait, services), cancellationToken) ?? job;
+        }
+
+        JobView view = JobView.From(job, BasePath);
+        return job.Status.IsFinal() ? TypedResults.Ok(view) : TypedResults.Accepted(view.Links.Self, view);
+    }
+
+    public static async Task<Results<Ok<JobView>, NotFound<ProblemDetails>>> GetJob(
+        string id,
+        HttpContext context,
+        [AsParameters] ApiServices services,
+        CancellationToken cancellationToken)
+    {
+        JobRecord? job = await FindAsync(id, context, services, cancellationToken);
+        return job is null ? NotFound(id) : TypedResults.Ok(JobView.From(job, BasePath));
+    }
+
+    public static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetResult(
+        string id,
+        HttpContext context,
+        [AsParameters] ApiServices services,
+        CancellationToken cancellationToken)
+    {
+        JobRecord? job = await FindAsync(id, context, services, cancellationToken);
+        if (job is null)
+        {
+            return NotFound(id);
+        }
+
+        if (job.Status != JobStatus.Completed || job.Result is null)
+        {
+            return TypedResults.Conflict(Problem(
+                409,
+                ErrorCodes.JobNotReady,
+                job.Status == JobStatus.Failed ? $"Job {id} failed ({job.Error?.Code}); it has no result." : $"Job {id} is {job.Status.ToString().ToLowerInvariant()}; poll it until it is completed."));
+        }
+
+        Core.Ports.ArtifactStream? stream = await services.Artifacts.OpenReadAsync(job.Result.Blob, cancellationToken);
+        if (stream is null)
+        {
+            return NotFound(id);
+        }
+
+        context.Response.RegisterForDisposeAsync(stream);
+        string name = $"{Path.GetFileNameWithoutExtension(job.FileName ?? job.JobId)}{Path.GetExtension(job.Result.Blob)}";
+        return TypedResults.Stream(stream.Content, job.Result.ContentType, name);
+    }
+
+    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteJob(
+        string id,
+        HttpContext context,
+        [AsParameters] ApiServices services,
+        CancellationToken cancellationToken)
+    {
+        JobRecord? job = await FindAsync(id, context, services, cancellationToken);
+        if (job is null)
+        {
+            return NotFound(id);
+        }
+
+        await services.Remover.RemoveAsync(job.Tenant, job.JobId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<JobListView>> ListJobs(
+        HttpContext context,
+        [AsParameters] ApiServices services,
+        [FromQuery] int? pageSize,
+        [FromQuery] string? continuation,
+        CancellationToken cancellationToken)
+    {
+        int size = Math.Clamp(pageSize ?? 20, 1, services.Api.Value.MaxPageSize);
+        Core.Ports.JobPage page = await services.Jobs.ListAsync(services.Caller.TenantOf(context), size, continuation, cancellationToken);
+        return TypedResults.Ok(new JobListView([.. page.Jobs.Select(j => JobView.From(j, BasePath))], page.Continuation));
+    }
+
+    internal static TimeSpan WaitTime(int? wait, ApiServices services) =>
+        TimeSpan.FromSeconds(Math.Clamp(wait ?? services.Api.Value.DefaultWaitSeconds, 0, services.Api.Value.MaxWaitSeconds));
+
+    internal static string? IdempotencyKey(HttpRequest request)
+    {
+        string? key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is { Length: > 255 })
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "Idempotency-Key is longer than 255 characters.");
+        }
+
+        return string.IsNullOrWhiteSpace(key) ? null : key;
+    }
+
+    internal static NotFound<ProblemDetails> NotFound(string id) =>
+        TypedResults.NotFound(Problem(404, ErrorCodes.JobNotFound, Problems.JobNotFound(id).Message));
+
+    internal static ProblemDetails Problem(int status, string code, string detail) => ProblemMapping.Create(status, code, detail);
+
+    private static async Task<JobRecord?> FindAsync(string id, HttpContext context, ApiServices services, CancellationToken cancellationToken) =>
+        JobIds.IsValid(id) ? await services.Jobs.GetAsync(services.Caller.TenantOf(context), id, cancellationToken) : null;
+
+    private static JobOperation ParseOperation(string? name) =>
+        name is null ? JobOperation.RemoveBackground
+        : JobOperations.TryParse(name, out JobOperation operation) ? operation
+        : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{name}'; expected {JobOperations.RemoveBackgroundName}.");
+}

@@ -1,0 +1,41 @@
+using Darkroom.Core.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Darkroom.Api.Endpoints;
+
+/// <summary>The one place errors become RFC 9457 problem+json with a stable <c>code</c>.</summary>
+public sealed class ProblemMapping(IProblemDetailsService problems) : IExceptionHandler
+{
+    public static ProblemDetails Create(int status, string code, string detail) => new()
+    {
+        Status = status,
+        Title = ReasonPhrases.GetReasonPhrase(status),
+        Type = $"https://darkroom.dev/problems/{code}",
+        Detail = detail,
+        Extensions = { ["code"] = code },
+    };
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            DarkroomException ex => Create(ex.Status, ex.Code, ex.Message),
+            BadHttpRequestException { StatusCode: 413 } => Create(413, ErrorCodes.ImageTooLarge, "The request body is larger than the upload limit."),
+            BadHttpRequestException ex => Create(ex.StatusCode, ErrorCodes.RequestInvalid, ex.Message),
+            InvalidDataException ex when ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
+                Create(413, ErrorCodes.ImageTooLarge, $"The upload is larger than the limit: {ex.Message}"),
+            InvalidDataException ex => Create(400, ErrorCodes.RequestInvalid, $"The multipart body could not be read: {ex.Message}"),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+}

@@ -1,0 +1,37 @@
+using Darkroom.Api.Contracts;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Darkroom.Api.Endpoints;
+
+/// <summary>How the synchronous endpoints answer: the result bytes, the job's problem, or 202 with the job.</summary>
+public static class SyncResults
+{
+    public static async Task<Results<FileStreamHttpResult, Accepted<JobView>, ProblemHttpResult>> RespondAsync(
+        HttpContext context,
+        ApiServices services,
+        JobRecord job,
+        TimeSpan wait,
+        CancellationToken cancellationToken)
+    {
+        JobRecord current = await services.Waiter.WaitAsync(job.Tenant, job.JobId, wait, cancellationToken) ?? job;
+        string location = $"{JobsApi.BasePath}/jobs/{job.JobId}";
+        context.Response.Headers["X-Darkroom-Job-Id"] = job.JobId;
+        if (current.Status == JobStatus.Completed && current.Result is not null
+            && await services.Artifacts.OpenReadAsync(current.Result.Blob, cancellationToken) is { } stream)
+        {
+            context.Response.RegisterForDisposeAsync(stream);
+            context.Response.Headers.Location = location;
+            return TypedResults.Stream(stream.Content, current.Result.ContentType);
+        }
+
+        if (current.Status is JobStatus.Failed or JobStatus.Canceled && current.Error is { } error)
+        {
+            return TypedResults.Problem(ProblemMapping.Create(error.Status, error.Code, error.Message));
+        }
+
+        return TypedResults.Accepted(location, JobView.From(current, JobsApi.BasePath));
+    }
+}

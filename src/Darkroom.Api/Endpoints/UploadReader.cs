@@ -1,0 +1,71 @@
+using Darkroom.Core.Errors;
+using Darkroom.Imaging;
+using Microsoft.AspNetCore.Http;
+
+namespace Darkroom.Api.Endpoints;
+
+/// <summary>The parts of a multipart job request.</summary>
+public sealed record Upload(byte[] Image, string? FileName, byte[]? Background, string? OptionsJson, string? Operation);
+
+/// <summary>Reads a multipart job request, enforcing the size limit before buffering anything it can.</summary>
+public static class UploadReader
+{
+    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "options", "operation" };
+
+    /// <summary>Room for a background image beside the photo, plus multipart framing.</summary>
+    public static long MaxRequestBytes(ImagingOptions limits) => (limits.MaxUploadBytes * 2) + (1 << 20);
+
+    public static async Task<Upload> ReadAsync(HttpRequest request, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is long length && length > MaxRequestBytes(limits))
+        {
+            throw probe.TooLarge(length);
+        }
+
+        if (!request.HasFormContentType)
+        {
+            throw new DarkroomException(
+                ErrorCodes.RequestInvalid,
+                415,
+                "Send multipart/form-data with the photo in a part named 'image' (and optionally 'background' and 'options').");
+        }
+
+        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        string? unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).FirstOrDefault(k => !KnownFields.Contains(k));
+        if (unknown is not null)
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, options, operation.");
+        }
+
+        IFormFile image = form.Files.GetFile("image")
+            ?? throw new DarkroomException(ErrorCodes.ImageMissing, 400, "No file in the form part 'image'.");
+        IFormFile? background = form.Files.GetFile("background");
+        string? options = form.TryGetValue("options", out Microsoft.Extensions.Primitives.StringValues optionValues) ? optionValues.ToString() : null;
+        if (options is null && form.Files.GetFile("options") is { } optionsFile)
+        {
+            using var reader = new StreamReader(optionsFile.OpenReadStream());
+            options = await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        string? operation = form.TryGetValue("operation", out Microsoft.Extensions.Primitives.StringValues operationValues) ? operationValues.ToString() : null;
+        return new Upload(
+            await ReadFileAsync(image, probe, limits, cancellationToken),
+            image.FileName,
+            background is null ? null : await ReadFileAsync(background, probe, limits, cancellationToken),
+            options,
+            operation);
+    }
+
+    private static async Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
+    {
+        if (file.Length > limits.MaxUploadBytes)
+        {
+            throw probe.TooLarge(file.Length);
+        }
+
+        byte[] bytes = new byte[file.Length];
+        await using Stream stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using Darkroom.Core.Errors;
+using Darkroom.Core.Images;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
+using Darkroom.Core.Ports;
+using Darkroom.Imaging;
+using Darkroom.Inference;
+using Darkroom.Pipeline;
+
+namespace Darkroom.Api.Jobs;
+
+/// <summary>
+/// Validates a submission at the edge, stores its blobs and record, and starts its workflow. Either all of that
+/// happens or none of it stays behind.
+/// </summary>
+public sealed class JobSubmitter(
+    IArtifactStore artifacts,
+    IJobStore jobs,
+    IJobStarter starter,
+    ImageProbe probe,
+    ModelCatalog catalog,
+    TimeProvider clock)
+{
+    public async Task<SubmitOutcome> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken)
+    {
+        JobOptions options = JobOptionsParser.Parse(submission.Operation, submission.OptionsJson, submission.Background is not null);
+        CheckModel(options);
+        ImageFacts facts = probe.Probe(submission.Image);
+        if (submission.Background is not null)
+        {
+            ProbeBackground(submission.Background);
+        }
+
+        string requestHash = RequestHash(submission);
+        DateTimeOffset now = clock.GetUtcNow();
+        string jobId = JobIds.New(now);
+        string tenant = submission.Tenant;
+        string? keyHash = submission.IdempotencyKey is { } key ? Sha256(Encoding.UTF8.GetBytes(key)) : null;
+        if (keyHash is not null)
+        {
+            string holder = await jobs.ClaimIdempotencyKeyAsync(tenant, keyHash, jobId, cancellationToken);
+            if (holder != jobId)
+            {
+                return new SubmitOutcome(await ExistingAsync(tenant, holder, requestHash, cancellationToken), Created: false);
+            }
+        }
+
+        var job = new JobRecord
+        {
+            Tenant = tenant,
+            JobId = jobId,
+            Operation = submission.Operation,
+            Status = JobStatus.Pending,
+            CreatedAt = now,
+            UpdatedAt = now,
+            SourceBlob = ArtifactPaths.Source(tenant, jobId),
+            BackgroundBlob = submission.Background is null ? null : ArtifactPaths.Background(tenant, jobId),
+            FileName = submission.FileName,
+            Input = facts,
+            Options = options,
+            RequestHash = requestHash,
+        };
+
+        bool committed = false;
+        try
+        {
+            await artifacts.PutAsync(job.SourceBlob, submission.Image, facts.ContentType, cancellationToken);
+            if (job.BackgroundBlob is not null)
+            {
+                await artifacts.PutAsync(job.BackgroundBlob, submission.Background, "application/octet-stream", cancellationToken);
+            }
+
+            await jobs.TryCreateAsync(job, cancellationToken);
+            await starter.StartAsync(job.ToInput(), cancellationToken);
+            committed = true;
+            return new SubmitOutcome(job, Created: true);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                await RollBackAsync(job, keyHash);
+            }
+        }
+    }
+
+    private async Task RollBackAsync(JobRecord job, string? keyHash)
+    {
+        // Not the caller's token: a canceled request must still leave nothing behind.
+        await artifacts.DeleteJobArtifactsAsync(job.Tenant, job.JobId, [ArtifactPaths.Uploads], CancellationToken.None);
+        await jobs.DeleteAsync(job.Tenant, job.JobId, CancellationToken.None);
+        if (keyHash is not null)
+        {
+            await jobs.ReleaseIdempotencyKeyAsync(job.Tenant, keyHash, CancellationToken.None);
+        }
+    }
+
+    private async Task<JobRecord> ExistingAsync(string tenant, string jobId, string requestHash, CancellationToken cancellationToken)
+    {
+        JobRecord existing = await jobs.GetAsync(tenant, jobId, cancellationToken)
+            ?? throw new DarkroomException(ErrorCodes.IdempotencyInProgress, 409, "A request with this Idempotency-Key is still being accepted; retry in a moment.");
+        if (existing.RequestHash != requestHash)
+        {
+            throw new DarkroomException(ErrorCodes.IdempotencyMismatch, 422, "This Idempotency-Key was used for a different request; use a new key for a new request.");
+        }
+
+        return existing;
+    }
+
+    private void CheckModel(JobOptions options)
+    {
+        if (options.RemoveBackground?.Model is { } model)
+        {
+            ModelSpec spec = catalog.Get(model);
+            if (spec.Task != "segmentation")
+            {
+                throw Problems.InvalidOptions($"Model '{model}' is a {spec.Task} model; remove-background needs a segmentation model.");
+            }
+        }
+    }
+
+    private void ProbeBackground(byte[] background)
+    {
+        try
+        {
+            probe.Probe(background, "background image");
+        }
+        catch (DarkroomException ex) when (ex.Status < 500)
+        {
+            throw new DarkroomException(ErrorCodes.BackgroundInvalid, ex.Status, ex.Message);
+        }
+    }
+
+    private static string RequestHash(JobSubmission submission)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{submission.Operation.Name()}\n{submission.OptionsJson}\n"));
+        hash.AppendData(SHA256.HashData(submission.Image));
+        if (submission.Background is not null)
+        {
+            hash.AppendData(SHA256.HashData(submission.Background));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

@@ -1,0 +1,76 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Darkroom.Core.Ports;
+
+namespace Darkroom.Azure;
+
+/// <summary><see cref="IArtifactStore"/> on Azure Blob Storage.</summary>
+public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
+{
+    public async Task PutAsync(string reference, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        BlobClient blob = Blob(reference);
+        await blob.UploadAsync(
+            BinaryData.FromBytes(content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+            cancellationToken);
+    }
+
+    public async Task<byte[]?> GetAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobDownloadStreamingResult> response = await Blob(reference).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            using BlobDownloadStreamingResult result = response.Value;
+            byte[] bytes = new byte[result.Details.ContentLength];
+            await result.Content.ReadExactlyAsync(bytes, cancellationToken);
+            return bytes;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ArtifactStream?> OpenReadAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobDownloadStreamingResult> response = await Blob(reference).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            BlobDownloadStreamingResult result = response.Value;
+            return new ArtifactStream(result.Content, result.Details.ContentType ?? "application/octet-stream", result.Details.ContentLength);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken) =>
+        (await Blob(reference).ExistsAsync(cancellationToken)).Value;
+
+    public async Task DeleteAsync(string reference, CancellationToken cancellationToken) =>
+        await Blob(reference).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    public async Task<int> DeletePrefixAsync(string container, string prefix, CancellationToken cancellationToken)
+    {
+        BlobContainerClient client = clients.Container(container);
+        int deleted = 0;
+        await foreach (BlobItem item in client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            if ((await client.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken)).Value)
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private BlobClient Blob(string reference)
+    {
+        (string container, string name) = ArtifactPaths.Split(reference);
+        return clients.Container(container).GetBlobClient(name);
+    }
+}

@@ -1,0 +1,16 @@
+using Darkroom.Core.Ports;
+
+namespace Darkroom.Azure;
+
+/// <summary>The containers, tables and queues Darkroom uses (before the configured prefix).</summary>
+public static class StorageNames
+{
+    public const string JobsTable = "Jobs";
+    public const string CheckpointsTable = "Checkpoints";
+
+    public static IReadOnlyList<string> Containers { get; } = [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results];
+
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable];
+
+    public static string Poison(string queue) => queue + "-poison";
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
+
+namespace Darkroom.Azure;
+
+/// <summary>
+/// <see cref="IJobStore"/> on the Jobs table: partition = tenant, row = job id (newest first), the record as JSON
+/// beside a few plain columns for people browsing the table. Idempotency keys live in partition "idem|{tenant}".
+/// </summary>
+public sealed class TableJobStore(StorageClients clients) : IJobStore
+{
+    private const int MaxConflictRetries = 8;
+
+    private TableClient Table => clients.Table(StorageNames.JobsTable);
+
+    public async Task<JobRecord?> GetAsync(string tenant, string jobId, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> response = await Table.GetEntityIfExistsAsync<TableEntity>(tenant, jobId, cancellationToken: cancellationToken);
+        return response.HasValue ? ToRecord(response.Value!) : null;
+    }
+
+    public async Task<bool> TryCreateAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.AddEntityAsync(ToEntity(job), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<JobRecord?> UpdateAsync(string tenant, string jobId, Func<JobRecord, JobRecord> change, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            NullableResponse<TableEntity> response = await Table.GetEntityIfExistsAsync<TableEntity>(tenant, jobId, cancellationToken: cancellationToken);
+            if (!response.HasValue)
+            {
+                return null;
+            }
+
+            TableEntity current = response.Value!;
+            JobRecord updated = change(ToRecord(current));
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(updated), current.ETag, TableUpdateMode.Replace, cancellationToken);
+                return updated;
+            }
+            catch (RequestFailedException ex) when ((ex.Status == 412 || ex.Status == 404) && attempt < MaxConflictRetries)
+            {
+                // Someone else wrote in between: read again and re-apply.
+            }
+        }
+    }
+
+    public async Task<JobPage> ListAsync(string tenant, int pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant}");
+        await foreach (Page<TableEntity> page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        {
+            return new JobPage([.. page.Values.Select(ToRecord)], page.ContinuationToken);
+        }
+
+        return new JobPage([], null);
+    }
+
+    public async Task DeleteAsync(string tenant, string jobId, CancellationToken cancellationToken) =>
+        await Table.DeleteEntityAsync(tenant, jobId, ETag.All, cancellationToken);
+
+    public async Task<string> ClaimIdempotencyKeyAsync(string tenant, string keyHash, string jobId, CancellationToken cancellationToken)
+    {
+        string partition = IdempotencyPartition(tenant);
+        try
+        {
+            await Table.AddEntityAsync(new TableEntity(partition, keyHash) { ["JobId"] = jobId }, cancellationToken);
+            return jobId;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            TableEntity existing = (await Table.GetEntityAsync<TableEntity>(partition, keyHash, cancellationToken: cancellationToken)).Value;
+            return existing.GetString("JobId");
+        }
+    }
+
+    public async Task ReleaseIdempotencyKeyAsync(string tenant, string keyHash, CancellationToken cancellationToken) =>
+        await Table.DeleteEntityAsync(IdempotencyPartition(tenant), keyHash, ETag.All, cancellationToken);
+
+    private static string IdempotencyPartition(string tenant) => $"idem|{tenant}";
+
+    private static TableEntity ToEntity(JobRecord job) => new(job.Tenant, job.JobId)
+    {
+        ["Operation"] = job.Operation.Name(),
+        ["Status"] = job.Status.ToString(),
+        ["Stage"] = job.Stage,
+        ["CreatedAt"] = job.CreatedAt,
+        ["Json"] = JsonSerializer.Serialize(job, StorageJson.Options),
+    };
+
+    private static JobRecord ToRecord(TableEntity entity) =>
+        JsonSerializer.Deserialize<JobRecord>(entity.GetString("Json"), StorageJson.Options)
+        ?? throw new InvalidDataException($"Job {entity.RowKey} has an empty record.");
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
+using Darkroom.Core.Workflow;
+
+namespace Darkroom.Pipeline.Activities;
+
+/// <summary>Marks the job completed with its result, input facts and timings, then drops the intermediates.</summary>
+public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, TimeProvider clock)
+{
+    public async Task<PersistResult> RunAsync(PersistRequest request, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        DateTimeOffset now = clock.GetUtcNow();
+        await jobs.UpdateAsync(request.Tenant, request.JobId, job => job with
+        {
+            Status = JobStatus.Completed,
+            Stage = JobStage.Done,
+            Percent = 100,
+            Result = request.Result,
+            Input = request.Input,
+            Timings = [.. request.Timings, new StageTiming(JobStage.Persist, stopwatch.ElapsedMilliseconds)],
+            UpdatedAt = now,
+            CompletedAt = now,
+        }, cancellationToken);
+        await artifacts.DeleteJobArtifactsAsync(request.Tenant, request.JobId, [ArtifactPaths.Work], cancellationToken);
+        return new PersistResult(stopwatch.ElapsedMilliseconds);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Darkroom.Core.Workflow;
+using Darkroom.Pipeline.Activities;
+
+namespace Darkroom.Pipeline;
+
+/// <summary>
+/// Runs an activity by name with JSON in and JSON out, as Durable does across its process boundary; the local
+/// runner uses it so that both hosts serialise exactly the same records.
+/// </summary>
+public sealed class ActivityDispatcher(
+    ValidateActivity validate,
+    SegmentActivity segment,
+    ComposeActivity compose,
+    PersistActivity persist,
+    FailActivity fail)
+{
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<string> Names { get; } =
+        [ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Fail];
+
+    public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
+    {
+        ActivityNames.Validate => Serialize(await validate.RunAsync(Read<ValidateRequest>(inputJson), cancellationToken)),
+        ActivityNames.Segment => Serialize(await segment.RunAsync(Read<SegmentRequest>(inputJson), cancellationToken)),
+        ActivityNames.Compose => Serialize(await compose.RunAsync(Read<ComposeRequest>(inputJson), cancellationToken)),
+        ActivityNames.Persist => Serialize(await persist.RunAsync(Read<PersistRequest>(inputJson), cancellationToken)),
+        ActivityNames.Fail => Serialize(await fail.RunAsync(Read<FailRequest>(inputJson), cancellationToken)),
+        _ => throw new InvalidOperationException($"No activity named '{name}'."),
+    };
+
+    private static T Read<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Json) ?? throw new InvalidOperationException($"Activity input for {typeof(T).Name} is empty.");
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+}

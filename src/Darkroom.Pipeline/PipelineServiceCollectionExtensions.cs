@@ -1,0 +1,34 @@
+using Darkroom.Imaging;
+using Darkroom.Inference;
+using Darkroom.Pipeline.Activities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Darkroom.Pipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>Imaging, inference and the activities, with their options bound and validated at start.</summary>
+    public static IServiceCollection AddDarkroomPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ImageProbe>();
+        services.AddSingleton(sp =>
+        {
+            InferenceOptions options = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
+            return ModelCatalog.Load(options.CatalogPath ?? Path.Combine(AppContext.BaseDirectory, "models.catalog.json"));
+        });
+        services.AddSingleton<ModelSessions>();
+        services.AddSingleton<IsNetSegmenter>();
+        services.AddSingleton<ValidateActivity>();
+        services.AddSingleton<SegmentActivity>();
+        services.AddSingleton<ComposeActivity>();
+        services.AddSingleton<PersistActivity>();
+        services.AddSingleton<FailActivity>();
+        services.AddSingleton<ActivityDispatcher>();
+        services.AddHostedService<ModelWarmup>();
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using Darkroom.Api;
+using Darkroom.Api.Endpoints;
+using Darkroom.Core.Ports;
+using Darkroom.Imaging;
+using Darkroom.Server.Runner;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Darkroom.Server;
+
+/// <summary>The self-hosted Darkroom: the HTTP API and the local durable runner in one process.</summary>
+public static class DarkroomServer
+{
+    /// <param name="configure">Lets tests add configuration (ports, storage) before the services are built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddHostedService<StorageStartup>();
+        builder.Services.AddDarkroom();
+        builder.Services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IWorkQueue, Azure.StorageWorkQueue>();
+        builder.Services.AddSingleton<IJobStarter, QueueJobStarter>();
+        builder.Services.AddSingleton<LocalWorkflowRunner>();
+        builder.Services.AddHostedService<QueueWorker>();
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ImagingOptions>>((kestrel, imaging) => kestrel.Limits.MaxRequestBodySize = UploadReader.MaxRequestBytes(imaging.Value));
+        builder.Services.AddOptions<FormOptions>()
+            .Configure<IOptions<ImagingOptions>>((form, imaging) => form.MultipartBodyLengthLimit = UploadReader.MaxRequestBytes(imaging.Value));
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDarkroomApi();
+        return app;
+    }
+}

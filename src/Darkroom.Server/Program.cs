@@ -1,0 +1,4 @@
+using Darkroom.Server;
+
+WebApplication app = DarkroomServer.Build(args);
+await app.RunAsync();

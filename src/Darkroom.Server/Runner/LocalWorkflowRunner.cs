@@ -1,0 +1,60 @@
+using Darkroom.Core.Errors;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
+using Darkroom.Core.Workflow;
+using Darkroom.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Darkroom.Server.Runner;
+
+/// <summary>Runs (or resumes) one job's workflow from its checkpoints.</summary>
+internal sealed class LocalWorkflowRunner(
+    IJobStore jobs,
+    ICheckpointStore checkpoints,
+    IArtifactStore artifacts,
+    ActivityDispatcher dispatcher,
+    TimeProvider clock,
+    ILogger<LocalWorkflowRunner> logger)
+{
+    private readonly RunnerServices _services = new(jobs, checkpoints, artifacts, dispatcher, clock, logger);
+
+    /// <summary>Identifies this process in checkpoints, so a resumed job shows which run did which step.</summary>
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public async Task RunAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        JobRecord? job = await jobs.UpdateAsync(item.Tenant, item.JobId, j => j.Status.IsFinal() ? j : j with { Runs = j.Runs + 1 }, cancellationToken);
+        if (job is null || job.Status.IsFinal())
+        {
+            return;
+        }
+
+        IReadOnlyList<Checkpoint> history = await checkpoints.LoadAsync(job.JobId, cancellationToken);
+        var context = new ReplayingWorkflowContext(job, history, RunId, _services, cancellationToken);
+        logger.JobStarted(job.JobId, job.Runs, history.Count);
+        try
+        {
+            JobOutcome outcome = await JobWorkflow.RunAsync(context, job.ToInput());
+            logger.JobFinished(job.JobId, outcome.Status, context.Executed, history.Count);
+        }
+        catch (JobGoneException)
+        {
+            logger.JobGone(job.JobId);
+            await artifacts.DeleteJobArtifactsAsync(job.Tenant, job.JobId, [ArtifactPaths.Work, ArtifactPaths.Results], CancellationToken.None);
+        }
+    }
+
+    /// <summary>Fails a job that kept crashing its workers, so callers see why instead of waiting forever.</summary>
+    public async Task AbandonAsync(WorkItem item, long dequeueCount, CancellationToken cancellationToken)
+    {
+        var error = new JobError(
+            ErrorCodes.JobAbandoned,
+            $"The job was picked up {dequeueCount} times without finishing; it may crash the worker. Check the image or contact support with the job id.",
+            500);
+        await dispatcher.InvokeAsync(
+            ActivityNames.Fail,
+            System.Text.Json.JsonSerializer.Serialize(new FailRequest(item.JobId, item.Tenant, error, []), ActivityDispatcher.Json),
+            cancellationToken);
+        logger.JobAbandoned(item.JobId, dequeueCount);
+    }
+}

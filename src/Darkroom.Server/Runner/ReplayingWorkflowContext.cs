@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Darkroom.Core.Errors;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
+using Darkroom.Core.Workflow;
+using Darkroom.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Darkroom.Server.Runner;
+
+/// <summary>
+/// <see cref="IWorkflowContext"/> with replay: every call's outcome is recorded in the Checkpoints table before
+/// the workflow moves on; when the workflow re-runs after an interruption, recorded calls return their recorded
+/// results instead of running again. Durable Functions gives the same guarantee in Azure.
+/// </summary>
+internal sealed class ReplayingWorkflowContext(
+    JobRecord job,
+    IReadOnlyList<Checkpoint> history,
+    string runId,
+    RunnerServices services,
+    CancellationToken cancellationToken) : IWorkflowContext
+{
+    private readonly Dictionary<int, Checkpoint> _recorded = history.ToDictionary(c => c.Sequence);
+    private int _sequence;
+    private int _guids;
+    private JobProgress? _pendingProgress;
+
+    /// <summary>The job's creation time: the same on every replay, like Durable's orchestration start time.</summary>
+    public DateTimeOffset UtcNow => job.CreatedAt;
+
+    /// <summary>Calls that actually ran in this pass (not replayed).</summary>
+    public int Executed { get; private set; }
+
+    public async Task<TOut> CallActivityAsync<TOut>(string activity, object input, RetrySpec retry)
+    {
+        int sequence = _sequence++;
+        if (!_recorded.TryGetValue(sequence, out Checkpoint? checkpoint))
+        {
+            await BeforeExecutingAsync();
+            checkpoint = await ExecuteAsync(sequence, activity, input, retry);
+            Executed++;
+        }
+        else if (checkpoint.Name != activity)
+        {
+            throw new InvalidOperationException(
+                $"Workflow for job {job.JobId} is not deterministic: call {sequence} was '{checkpoint.Name}' and is now '{activity}'.");
+        }
+
+        if (checkpoint.FailureJson is not null)
+        {
+            JobError error = JsonSerializer.Deserialize<JobError>(checkpoint.FailureJson, ActivityDispatcher.Json)!;
+            throw new ActivityFailedException(activity, error);
+        }
+
+        return JsonSerializer.Deserialize<TOut>(checkpoint.ResultJson!, ActivityDispatcher.Json)!;
+    }
+
+    public Guid NewGuid()
+    {
+        // Name-based, so the same instance and call order always give the same GUID.
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{job.JobId}/{_guids++}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    public void SetProgress(JobProgress progress) => _pendingProgress = progress;
+
+    private async Task BeforeExecutingAsync()
+    {
+        JobProgress? progress = _pendingProgress;
+        _pendingProgress = null;
+        JobRecord? current = await services.Jobs.UpdateAsync(job.Tenant, job.JobId, j => j.Status.IsFinal() ? j : j with
+        {
+            Status = JobStatus.Processing,
+            Stage = progress?.Stage ?? j.Stage,
+            Percent = progress?.Percent ?? j.Percent,
+            Timings = progress?.Timings ?? j.Timings,
+            UpdatedAt = services.Clock.GetUtcNow(),
+        }, cancellationToken);
+        if (current is null || current.Status == JobStatus.Canceled)
+        {
+            throw new JobGoneException(job.JobId);
+        }
+    }
+
+    private async Task<Checkpoint> ExecuteAsync(int sequence, string activity, object input, RetrySpec retry)
+    {
+        string inputJson = JsonSerializer.Serialize(input, input.GetType(), ActivityDispatcher.Json);
+        for (int attempt = 1; ; attempt++)
+        {
+            string? resultJson = null;
+            JobError? failure = null;
+            try
+            {
+                resultJson = await services.Dispatcher.InvokeAsync(activity, inputJson, cancellationToken);
+            }
+            catch (DarkroomException ex) when (ex.Status < 500 || attempt >= retry.MaxAttempts)
+            {
+                failure = ex.ToError();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The runner is the host boundary: an unexpected fault is retried, then recorded as the job's failure.
+                services.Logger.ActivityAttemptFailed(ex, job.JobId, activity, attempt);
+                if (attempt >= retry.MaxAttempts)
+                {
+                    failure = new JobError(ErrorCodes.Internal, $"{activity} failed after {attempt} attempts: {ex.Message}", 500);
+                }
+            }
+
+            if (resultJson is not null || failure is not null)
+            {
+                var checkpoint = new Checkpoint(
+                    sequence,
+                    activity,
+                    resultJson,
+                    failure is null ? null : JsonSerializer.Serialize(failure, ActivityDispatcher.Json),
+                    runId,
+                    services.Clock.GetUtcNow());
+                return await services.Checkpoints.RecordAsync(job.JobId, checkpoint, CancellationToken.None);
+            }
+
+            await Task.Delay(retry.DelayBefore(attempt + 1), services.Clock, cancellationToken);
+        }
+    }
+}
+
+/// <summary>The job was deleted or canceled while it ran.</summary>
+internal sealed class JobGoneException(string jobId) : Exception($"Job {jobId} was deleted or canceled.");

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Darkroom.Server.Runner;
+
+/// <summary>The local durable runner, bound from <c>Darkroom:Runner</c>.</summary>
+public sealed class RunnerOptions
+{
+    public const string Section = "Darkroom:Runner";
+
+    /// <summary>Jobs one process runs at once.</summary>
+    [Range(0, 64)]
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>How long a taken message stays invisible; the worker renews it at half this while it works.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Longest wait between polls of an empty queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After this many pick-ups without finishing, a job is failed and its message moved to the poison queue.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+}
