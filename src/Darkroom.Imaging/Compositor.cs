@@ -68,9 +68,9 @@ public static class Compositor
     private static Image OntoImage(Image cutout, Image background)
     {
         using Image cover = background.ThumbnailImage(cutout.Width, height: cutout.Height, crop: Enums.Interesting.Centre);
-        using Image opaque = cover.HasAlpha() ? cover.Flatten(background: [255, 255, 255]) : cover.Copy();
-        using Image composed = opaque.Composite2(cutout, Enums.BlendMode.Over);
-        using Image flat = composed.HasAlpha() ? composed.ExtractBand(0, n: 3) : composed.Copy();
+        using Image opaque = cover.HasAlpha() ? cover.Flatten(background: [255, 255, 255]) : cover.Copy(interpretation: Enums.Interpretation.Srgb);
+        using Image composed = opaque.Composite2(cutout, Enums.BlendMode.Over, compositingSpace: Enums.Interpretation.Srgb);
+        using Image flat = composed.Bands > 3 ? composed.ExtractBand(0, n: 3) : composed.Copy();
         return flat.Cast(Enums.BandFormat.Uchar);
     }
 

@@ -12,7 +12,7 @@ public static class FormatSniffer
             return ImageFormat.Jpeg;
         }
 
-        if (head.StartsWith("\x89PNG\r\n\x1A\n"u8))
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             return ImageFormat.Png;
         }

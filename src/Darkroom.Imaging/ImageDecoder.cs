@@ -6,6 +6,9 @@ namespace Darkroom.Imaging;
 /// <summary>Decodes uploads into upright 8-bit sRGB, honouring EXIF orientation and embedded colour profiles.</summary>
 public static class ImageDecoder
 {
+    /// <summary>Load options that make a truncated or corrupt file an error instead of a grey tail; thumbnail's own fail_on argument does not reach the loader.</summary>
+    internal const string FailOnTruncated = "[fail_on=truncated]";
+
     /// <summary>The full-resolution image, upright, sRGB, uchar; alpha kept when the source has it.</summary>
     public static Image DecodeUpright(byte[] bytes, string what = "image")
     {
@@ -33,7 +36,7 @@ public static class ImageDecoder
         Image? image = null;
         try
         {
-            image = Image.ThumbnailBuffer(bytes, width, height: height, size: Enums.Size.Force, outputProfile: "srgb", failOn: Enums.FailOn.Truncated);
+            image = Image.ThumbnailBuffer(bytes, width, FailOnTruncated, height: height, size: Enums.Size.Force, outputProfile: "srgb");
             image = ToSrgb(image);
             if (image.HasAlpha())
             {

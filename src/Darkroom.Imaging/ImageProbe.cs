@@ -82,7 +82,7 @@ public sealed class ImageProbe(IOptions<ImagingOptions> options)
     {
         try
         {
-            using Image thumb = Image.ThumbnailBuffer(bytes, VerifySize, height: VerifySize, failOn: Enums.FailOn.Truncated);
+            using Image thumb = Image.ThumbnailBuffer(bytes, VerifySize, ImageDecoder.FailOnTruncated, height: VerifySize);
             _ = thumb.Avg();
         }
         catch (VipsException ex)

@@ -1,0 +1,69 @@
+using NetVips;
+
+namespace Darkroom.Testing;
+
+/// <summary>The test images: committed photos by name, and generated ones with known shapes.</summary>
+public static class TestImages
+{
+    /// <summary>Chelsea the cat, 451x300 JPEG (tests/data/README.md has the source).</summary>
+    public const string Cat = "chelsea.jpg";
+
+    /// <summary>An astronaut portrait, 512x512 JPEG.</summary>
+    public const string Astronaut = "astronaut.jpg";
+
+    /// <summary>A cup of coffee, 600x400 JPEG.</summary>
+    public const string Coffee = "coffee.jpg";
+
+    public static byte[] Photo(string name) => File.ReadAllBytes(RepoPaths.TestData(name));
+
+    /// <summary>
+    /// A saturated orange disc (the subject) on a plain pale-grey background, as JPEG; with the exact disc mask
+    /// (255 inside) so segmentation can be scored.
+    /// </summary>
+    public static (byte[] Jpeg, Image Mask) Disc(int width = 640, int height = 480)
+    {
+        int radius = Math.Min(width, height) * 3 / 10;
+        using Image xy = Image.Xyz(width, height);
+        using Image dx = xy[0] - (width / 2.0);
+        using Image dy = xy[1] - (height / 2.0);
+        using Image distance = ((dx * dx) + (dy * dy)).Pow(0.5);
+        Image mask = (distance < radius).Cast(Enums.BandFormat.Uchar);
+        using Image background = Image.Black(width, height, bands: 3) + new double[] { 225, 225, 220 };
+        using Image subject = Image.Black(width, height, bands: 3) + new double[] { 230, 90, 20 };
+        using Image photo = mask.Ifthenelse(subject, background).Cast(Enums.BandFormat.Uchar);
+        return (photo.JpegsaveBuffer(q: 92), mask);
+    }
+
+    /// <summary>A one-band uchar mask of the given size: 255 inside the box, 0 elsewhere.</summary>
+    public static Image Box(int width, int height, int left, int top, int boxWidth, int boxHeight)
+    {
+        using Image box = (Image.Black(boxWidth, boxHeight) + 255).Cast(Enums.BandFormat.Uchar);
+        return box.Embed(left, top, width, height, extend: Enums.Extend.Background, background: [0]);
+    }
+
+    /// <summary>A plain RGB image of the given size, as PNG.</summary>
+    public static byte[] Plain(int width, int height, double grey = 128) =>
+        (Image.Black(width, height, bands: 3) + grey).Cast(Enums.BandFormat.Uchar).PngsaveBuffer(compression: 1);
+
+    /// <summary>The first <paramref name="keep"/> bytes of a photo: a truncated file.</summary>
+    public static byte[] Truncated(string name, double keep = 0.6)
+    {
+        byte[] full = Photo(name);
+        return full[..(int)(full.Length * keep)];
+    }
+
+    public static byte[] Svg => "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>"u8.ToArray();
+
+    public static byte[] Text => "This is a text file, not a PNG.\n"u8.ToArray();
+
+    /// <summary>Intersection over union of two one-band masks thresholded at half.</summary>
+    public static double IoU(Image a, Image b)
+    {
+        using Image ab = a > 127;
+        using Image bb = b > 127;
+        using Image intersection = ab & bb;
+        using Image union = ab | bb;
+        double inter = intersection.Avg(), all = union.Avg();
+        return all == 0 ? 0 : inter / all;
+    }
+}
