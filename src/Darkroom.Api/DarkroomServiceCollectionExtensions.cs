@@ -29,7 +29,7 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<JobWaiter>();
         services.AddSingleton<JobRemover>();
         services.AddSingleton<Caller>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.AddMissingCode);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi("v1");
         return services;

@@ -18,11 +18,12 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder group = app.MapGroup($"{BasePath}/jobs").WithTags("Jobs");
-        group.MapPost("/", CreateJob).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
+        group.MapPost("/", CreateJob).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         group.MapGet("/", ListJobs);
-        group.MapGet("/{id}", GetJob);
-        group.MapGet("/{id}/result", GetResult);
-        group.MapDelete("/{id}", DeleteJob);
+        group.MapGet("/{id}", GetJob).ProducesProblem(404);
+        group.MapGet("/{id}/result", GetResult).ProducesProblem(404).ProducesProblem(409);
+        group.MapDelete("/{id}", DeleteJob).ProducesProblem(404);
         return group;
     }
 
@@ -50,7 +51,7 @@ public static class JobsApi
         return job.Status.IsFinal() ? TypedResults.Ok(view) : TypedResults.Accepted(view.Links.Self, view);
     }
 
-    public static async Task<Results<Ok<JobView>, NotFound<ProblemDetails>>> GetJob(
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(
         string id,
         HttpContext context,
         [AsParameters] ApiServices services,
@@ -60,7 +61,7 @@ public static class JobsApi
         return job is null ? NotFound(id) : TypedResults.Ok(JobView.From(job, BasePath));
     }
 
-    public static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> GetResult(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetResult(
         string id,
         HttpContext context,
         [AsParameters] ApiServices services,
@@ -74,7 +75,7 @@ public static class JobsApi
 
         if (job.Status != JobStatus.Completed || job.Result is null)
         {
-            return TypedResults.Conflict(Problem(
+            return TypedResults.Problem(Problem(
                 409,
                 ErrorCodes.JobNotReady,
                 job.Status == JobStatus.Failed ? $"Job {id} failed ({job.Error?.Code}); it has no result." : $"Job {id} is {job.Status.ToString().ToLowerInvariant()}; poll it until it is completed."));
@@ -91,7 +92,7 @@ public static class JobsApi
         return TypedResults.Stream(stream.Content, job.Result.ContentType, name);
     }
 
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteJob(
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(
         string id,
         HttpContext context,
         [AsParameters] ApiServices services,
@@ -133,8 +134,8 @@ public static class JobsApi
         return string.IsNullOrWhiteSpace(key) ? null : key;
     }
 
-    internal static NotFound<ProblemDetails> NotFound(string id) =>
-        TypedResults.NotFound(Problem(404, ErrorCodes.JobNotFound, Problems.JobNotFound(id).Message));
+    internal static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(Problem(404, ErrorCodes.JobNotFound, Problems.JobNotFound(id).Message));
 
     internal static ProblemDetails Problem(int status, string code, string detail) => ProblemMapping.Create(status, code, detail);
 

@@ -18,6 +18,23 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         Extensions = { ["code"] = code },
     };
 
+    /// <summary>Gives problems the framework writes itself (unknown route, wrong method or media type) a code too.</summary>
+    public static void AddMissingCode(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+        {
+            404 => ErrorCodes.RouteNotFound,
+            405 => ErrorCodes.MethodNotAllowed,
+            >= 400 and < 500 => ErrorCodes.RequestInvalid,
+            _ => ErrorCodes.Internal,
+        };
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails? problem = exception switch

@@ -1,0 +1,144 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using Darkroom.Api.Contracts;
+using Darkroom.Azure;
+using Darkroom.Core.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Darkroom.Server.Tests;
+
+/// <summary>A real Darkroom server on Kestrel (loopback, free port) against the test Azurite, with a storage prefix of its own.</summary>
+internal sealed class DarkroomHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DarkroomHost(WebApplication app, HttpClient client, StorageClients storage)
+    {
+        _app = app;
+        Client = client;
+        Storage = storage;
+    }
+
+    public HttpClient Client { get; }
+
+    public StorageClients Storage { get; }
+
+    public static string NewPrefix() => "s" + Guid.NewGuid().ToString("N")[..10];
+
+    public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null)
+    {
+        int port = FreePort.Next();
+        var config = new Dictionary<string, string?>
+        {
+            ["Darkroom:Storage:ConnectionString"] = AzuriteForTests.ConnectionString,
+            ["Darkroom:Storage:Prefix"] = prefix,
+            ["Darkroom:Inference:ModelDirectory"] = RepoPaths.Models,
+            ["Darkroom:Inference:Preload"] = "isnet",
+            ["Darkroom:Runner:LeaseDuration"] = "00:00:10",
+            ["Darkroom:Runner:MaxPollInterval"] = "00:00:00.100",
+            ["Darkroom:Api:DefaultWaitSeconds"] = "60",
+        };
+        foreach (KeyValuePair<string, string?> setting in settings ?? [])
+        {
+            config[setting.Key] = setting.Value;
+        }
+
+        WebApplication app = DarkroomServer.Build([], builder =>
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync(cancellationToken);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(3) };
+        var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = AzuriteForTests.ConnectionString, Prefix = prefix }));
+        return new DarkroomHost(app, client, storage);
+    }
+
+    public static MultipartFormDataContent Form(byte[] image, string fileName = "photo.jpg", string? options = null, byte[]? background = null)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(image);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "image", fileName);
+        if (options is not null)
+        {
+            form.Add(new StringContent(options), "options");
+        }
+
+        if (background is not null)
+        {
+            form.Add(new ByteArrayContent(background), "background", "background.jpg");
+        }
+
+        return form;
+    }
+
+    public async Task<JobView> WaitForAsync(string jobId, Func<JobView, bool> until, CancellationToken cancellationToken, int timeoutSeconds = 120)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            JobView job = (await Client.GetFromJsonAsync<JobView>($"/api/v1/jobs/{jobId}", Json.Options, cancellationToken))!;
+            if (until(job) || DateTime.UtcNow > deadline)
+            {
+                return job;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>Every blob in the job containers and every job row, so a test can prove nothing was left behind.</summary>
+    public async Task<(int Blobs, int Jobs)> CountStoredAsync(CancellationToken cancellationToken)
+    {
+        int blobs = 0;
+        foreach (string container in StorageNames.Containers)
+        {
+            await foreach (BlobItem _ in Storage.Container(container).GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                blobs++;
+            }
+        }
+
+        int jobs = 0;
+        await foreach (TableEntity _ in Storage.Table(StorageNames.JobsTable).QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            jobs++;
+        }
+
+        return (blobs, jobs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal static class Json
+{
+    public static System.Text.Json.JsonSerializerOptions Options { get; } = new(System.Text.Json.JsonSerializerDefaults.Web);
+}
+
+[TestClass]
+public static class AzuriteForTests
+{
+    private static Azurite s_azurite = null!;
+
+    public static string ConnectionString => s_azurite.ConnectionString;
+
+    [AssemblyInitialize]
+    public static async Task StartAsync(TestContext context) => s_azurite = await Azurite.StartAsync(context.CancellationToken);
+
+    [AssemblyCleanup]
+    public static async Task StopAsync() => await s_azurite.DisposeAsync();
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Darkroom.Api.Contracts;
+using Darkroom.Azure;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Workflow;
+
+namespace Darkroom.Server.Tests;
+
+[TestClass]
+public sealed class ResumeTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task ServerStoppedMidJob_NextServerResumes_AndEachActivityRanOnce()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        string prefix = DarkroomHost.NewPrefix();
+        var oneAtATime = new Dictionary<string, string?> { ["Darkroom:Runner:Concurrency"] = "1" };
+
+        string jobId;
+        await using (DarkroomHost first = await DarkroomHost.StartAsync(prefix, ct, oneAtATime))
+        {
+            HttpResponseMessage submitted = await first.Client.PostAsync("/api/v1/jobs", DarkroomHost.Form(TestImages.Photo(TestImages.Astronaut)), ct);
+            Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode);
+            jobId = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!.Id;
+
+            // Validate is recorded before the segment stage is shown; stop the server while segmentation runs.
+            JobView inSegment = await first.WaitForAsync(jobId, j => j.Stage == JobStage.Segment || j.Status.IsFinal(), ct);
+            Assert.AreEqual(JobStage.Segment, inSegment.Stage, "the job should still be segmenting when the server stops");
+        }
+
+        await using DarkroomHost second = await DarkroomHost.StartAsync(prefix, ct, oneAtATime);
+        JobView done = await second.WaitForAsync(jobId, j => j.Status.IsFinal(), ct);
+
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+        Assert.AreEqual(2, done.Runs, "picked up once by each server");
+        List<TableEntity> calls = [];
+        await foreach (TableEntity call in second.Storage.Table(StorageNames.CheckpointsTable).QueryAsync<TableEntity>(e => e.PartitionKey == jobId, cancellationToken: ct))
+        {
+            calls.Add(call);
+        }
+
+        CollectionAssert.AreEqual(
+            new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist },
+            calls.OrderBy(c => c.RowKey, StringComparer.Ordinal).Select(c => c.GetString("Name")).ToArray(),
+            "each activity recorded exactly once");
+        Assert.AreNotEqual(calls[0].GetString("RunId"), calls[^1].GetString("RunId"), "validate ran in the first server, persist in the second");
+        Assert.AreEqual(calls[1].GetString("RunId"), calls[^1].GetString("RunId"), "segment was re-run by the second server, not recorded by the first");
+        int results = 0;
+        await foreach (global::Azure.Storage.Blobs.Models.BlobItem _ in second.Storage.Container("results").GetBlobsAsync(new global::Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"default/{jobId}/" }, ct))
+        {
+            results++;
+        }
+
+        Assert.AreEqual(1, results);
+        Assert.AreEqual(HttpStatusCode.OK, (await second.Client.GetAsync(done.Result!.Url, ct)).StatusCode);
+    }
+}
