@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Darkroom.Bench;
+
+// Remove-background over a folder of images: in process (decode, segment, compose, encode, no storage) and,
+// with --url, through the HTTP API of a running server. Prints images/s, mean and p95 latency, peak RSS.
+// Usage: dotnet run -c Release --project bench/Darkroom.Bench -- <folder> [--repeat N] [--concurrency N]
+//        [--model isnet] [--url http://localhost:7071] [--server-pid PID] [--models ./models]
+BenchArgs a = BenchArgs.Parse(args);
+string[] files = [.. Directory.EnumerateFiles(a.Folder).Where(f => !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)];
+if (files.Length == 0)
+{
+    Console.Error.WriteLine($"No images in {a.Folder}.");
+    return 1;
+}
+
+byte[][] images = [.. files.Select(File.ReadAllBytes)];
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+Console.WriteLine($"images: {files.Length} from {a.Folder}, x{a.Repeat}, concurrency {a.Concurrency}, model {a.Model}");
+
+using (var pipeline = InProcessPipeline.Create(a.ModelDirectory, a.Model))
+{
+    Stopwatch warm = Stopwatch.StartNew();
+    await pipeline.RemoveBackgroundAsync(images[0]);
+    Console.WriteLine($"in-process warm-up (model load + first image): {warm.ElapsedMilliseconds} ms");
+    Report("in-process", await Measure(images, a, bytes => pipeline.RemoveBackgroundAsync(bytes)), Environment.ProcessId);
+}
+
+if (a.Url is not null)
+{
+    using var http = new HttpClient { BaseAddress = new Uri(a.Url), Timeout = TimeSpan.FromMinutes(5) };
+    Report("http", await Measure(images, a, async bytes =>
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "image", "image");
+        using HttpResponseMessage response = await http.PostAsync("/api/v1/remove-background?wait=300", form);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return await response.Content.ReadAsByteArrayAsync();
+    }), a.ServerPid);
+}
+
+return 0;
+
+static async Task<(List<double> Latencies, double Seconds)> Measure(byte[][] images, BenchArgs a, Func<byte[], Task<byte[]>> run)
+{
+    var work = new Queue<byte[]>(Enumerable.Range(0, a.Repeat).SelectMany(_ => images));
+    var latencies = new List<double>();
+    var total = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, a.Concurrency).Select(async _ =>
+    {
+        while (true)
+        {
+            byte[] next;
+            lock (work)
+            {
+                if (!work.TryDequeue(out next!))
+                {
+                    return;
+                }
+            }
+
+            var one = Stopwatch.StartNew();
+            await run(next);
+            lock (latencies)
+            {
+                latencies.Add(one.Elapsed.TotalMilliseconds);
+            }
+        }
+    }));
+    return (latencies, total.Elapsed.TotalSeconds);
+}
+
+static void Report(string mode, (List<double> Latencies, double Seconds) m, int? pid)
+{
+    double[] sorted = [.. m.Latencies.Order()];
+    double p95 = sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.95) - 1)];
+    string rss = pid is int p ? PeakRss(p) : "n/a (pass --server-pid)";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{mode}: {sorted.Length} images in {m.Seconds:0.00} s = {sorted.Length / m.Seconds:0.00} images/s; latency mean {sorted.Average():0} ms, p95 {p95:0} ms; peak RSS {rss}"));
+}
+
+static string PeakRss(int pid)
+{
+    string status = $"/proc/{pid}/status";
+    string? line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+    return line is null ? "unknown" : $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024} MiB (pid {pid})";
+}

