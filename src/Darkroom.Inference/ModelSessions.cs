@@ -84,6 +84,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = _options.InterOpThreads,
+            EnableCpuMemArena = _options.CpuMemoryArena,
         };
 
         string requested = _options.ExecutionProvider;
