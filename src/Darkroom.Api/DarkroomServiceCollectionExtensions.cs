@@ -28,6 +28,7 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobWaiter>();
         services.AddSingleton<JobRemover>();
+        services.AddSingleton<InboxIntake>();
         services.AddSingleton<Caller>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.AddMissingCode);
         services.AddExceptionHandler<ProblemMapping>();

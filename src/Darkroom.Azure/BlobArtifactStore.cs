@@ -47,6 +47,54 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
         }
     }
 
+    public async Task<ArtifactContent?> ReadAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobDownloadStreamingResult> response = await Blob(reference).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            using BlobDownloadStreamingResult result = response.Value;
+            byte[] bytes = new byte[result.Details.ContentLength];
+            await result.Content.ReadExactlyAsync(bytes, cancellationToken);
+            return new ArtifactContent(
+                bytes,
+                result.Details.ContentType ?? "application/octet-stream",
+                new Dictionary<string, string>(result.Details.Metadata, StringComparer.OrdinalIgnoreCase),
+                result.Details.ETag.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (BlobItem item in clients.Container(container).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            names.Add($"{container}/{item.Name}");
+            if (names.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return names;
+    }
+
+    public async Task<bool> DeleteIfUnchangedAsync(string reference, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Blob(reference).DeleteAsync(conditions: new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken) =>
         (await Blob(reference).ExistsAsync(cancellationToken)).Value;
 

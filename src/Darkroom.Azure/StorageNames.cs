@@ -8,7 +8,8 @@ public static class StorageNames
     public const string JobsTable = "Jobs";
     public const string CheckpointsTable = "Checkpoints";
 
-    public static IReadOnlyList<string> Containers { get; } = [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results];
+    public static IReadOnlyList<string> Containers { get; } =
+        [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
     public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable];
 

@@ -9,6 +9,7 @@ namespace Darkroom.Pipeline;
 /// runner uses it so that both hosts serialise exactly the same records.
 /// </summary>
 public sealed class ActivityDispatcher(
+    ProgressActivity progress,
     ValidateActivity validate,
     SegmentActivity segment,
     ComposeActivity compose,
@@ -18,10 +19,11 @@ public sealed class ActivityDispatcher(
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     public static IReadOnlyList<string> Names { get; } =
-        [ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Fail];
+        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Fail];
 
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
     {
+        ActivityNames.Progress => Serialize(await progress.RunAsync(Read<ProgressRequest>(inputJson), cancellationToken)),
         ActivityNames.Validate => Serialize(await validate.RunAsync(Read<ValidateRequest>(inputJson), cancellationToken)),
         ActivityNames.Segment => Serialize(await segment.RunAsync(Read<SegmentRequest>(inputJson), cancellationToken)),
         ActivityNames.Compose => Serialize(await compose.RunAsync(Read<ComposeRequest>(inputJson), cancellationToken)),

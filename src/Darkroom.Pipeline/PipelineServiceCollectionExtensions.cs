@@ -22,6 +22,7 @@ public static class PipelineServiceCollectionExtensions
         });
         services.AddSingleton<ModelSessions>();
         services.AddSingleton<IsNetSegmenter>();
+        services.AddSingleton<ProgressActivity>();
         services.AddSingleton<ValidateActivity>();
         services.AddSingleton<SegmentActivity>();
         services.AddSingleton<ComposeActivity>();

@@ -25,6 +25,7 @@ public static class DarkroomServer
         builder.Services.AddSingleton<IJobStarter, QueueJobStarter>();
         builder.Services.AddSingleton<LocalWorkflowRunner>();
         builder.Services.AddHostedService<QueueWorker>();
+        builder.Services.AddHostedService<InboxPoller>();
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ImagingOptions>>((kestrel, imaging) => kestrel.Limits.MaxRequestBodySize = UploadReader.MaxRequestBytes(imaging.Value));
         builder.Services.AddOptions<FormOptions>()

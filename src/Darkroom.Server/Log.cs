@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Activity {Activity} of job {JobId} failed on attempt {Attempt}")]
     public static partial void ActivityAttemptFailed(this ILogger logger, Exception exception, string jobId, string activity, int attempt);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Blob drop {Blob}: job {JobId}, error {ErrorCode}")]
+    public static partial void DropAccepted(this ILogger logger, string blob, string? jobId, string? errorCode);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "The work queue is unavailable")]
     public static partial void QueueUnavailable(this ILogger logger, Exception exception);
 }

@@ -20,7 +20,11 @@ public sealed class JobWorkflowTests
         JobOutcome outcome = await JobWorkflow.RunAsync(context, Input);
 
         CollectionAssert.AreEqual(
-            new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist },
+            new[]
+            {
+                ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Segment,
+                ActivityNames.Progress, ActivityNames.Compose, ActivityNames.Progress, ActivityNames.Persist,
+            },
             context.Calls);
         Assert.AreEqual(JobStatus.Completed, outcome.Status);
         Assert.AreEqual(Result, outcome.Result);
@@ -36,9 +40,33 @@ public sealed class JobWorkflowTests
 
         JobOutcome outcome = await JobWorkflow.RunAsync(context, Input);
 
-        CollectionAssert.AreEqual(new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Fail }, context.Calls);
+        CollectionAssert.AreEqual(
+            new[] { ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Segment, ActivityNames.Fail },
+            context.Calls);
         Assert.AreEqual(JobStatus.Failed, outcome.Status);
         Assert.AreEqual(error, ((FailRequest)context.Inputs[^1]).Error);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_JobDeletedWhileRunning_StopsAtTheNextStage()
+    {
+        var context = new ScriptedContext { StopAtProgress = 2 };
+
+        JobOutcome outcome = await JobWorkflow.RunAsync(context, Input);
+
+        Assert.AreEqual(JobStatus.Canceled, outcome.Status);
+        CollectionAssert.DoesNotContain(context.Calls, ActivityNames.Compose);
+        CollectionAssert.DoesNotContain(context.Calls, ActivityNames.Persist);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_BlobDrop_PassesTheOutboxToPersist()
+    {
+        var context = new ScriptedContext();
+
+        await JobWorkflow.RunAsync(context, Input with { OutboxBlob = "outbox/remove-background/a.png" });
+
+        Assert.AreEqual("outbox/remove-background/a.png", context.Inputs.OfType<PersistRequest>().Single().OutboxBlob);
     }
 
     [TestMethod]
@@ -64,6 +92,11 @@ public sealed class JobWorkflowTests
 
         public JobError? Failure { get; init; }
 
+        /// <summary>The Progress call (1-based) that reports the job gone.</summary>
+        public int StopAtProgress { get; init; } = int.MaxValue;
+
+        private int _progressCalls;
+
         public DateTimeOffset UtcNow => DateTimeOffset.UnixEpoch;
 
         public Task<TOut> CallActivityAsync<TOut>(string activity, object input, RetrySpec retry)
@@ -77,6 +110,7 @@ public sealed class JobWorkflowTests
 
             object result = activity switch
             {
+                ActivityNames.Progress => new ProgressResult(++_progressCalls < StopAtProgress),
                 ActivityNames.Validate => new ValidateResult(new ImageFacts(ImageFormat.Jpeg, 10, 10, 1, false, false, 100), 1),
                 ActivityNames.Segment => new SegmentResult("work/t1/job1/matte.png", "isnet", "cpu", 2),
                 ActivityNames.Compose => new ComposeResult(Result, 3),
@@ -90,5 +124,30 @@ public sealed class JobWorkflowTests
         public Guid NewGuid() => Guid.Empty;
 
         public void SetProgress(JobProgress progress) => Progress.Add(progress);
+    }
+}
+
+[TestClass]
+public sealed class ActivityFailureTests
+{
+    [TestMethod]
+    public async Task Wrap_ThenFromMessage_KeepsCodeStatusAndMessage()
+    {
+        var error = new JobError(ErrorCodes.ImageCorrupt, "The image could not be decoded.", 422);
+
+        ActivityFailedException wire = await Assert.ThrowsExactlyAsync<ActivityFailedException>(
+            () => ActivityFailure.Wrap<int>("Validate", () => throw new DarkroomException(error.Code, error.Status, error.Message)));
+        ActivityFailedException read = ActivityFailure.FromMessage("Validate", wire.Message);
+
+        Assert.AreEqual(error, read.Error);
+    }
+
+    [TestMethod]
+    public void FromMessage_Untagged_IsAnInternalError()
+    {
+        ActivityFailedException read = ActivityFailure.FromMessage("Segment", "Object reference not set");
+
+        Assert.AreEqual(ErrorCodes.Internal, read.Error.Code);
+        Assert.AreEqual(500, read.Error.Status);
     }
 }

@@ -2,6 +2,7 @@ using Darkroom.Api.Contracts;
 using Darkroom.Api.Jobs;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,6 +32,7 @@ public static class JobsApi
     public static async Task<Results<Ok<JobView>, Accepted<JobView>, ProblemHttpResult>> CreateJob(
         HttpRequest request,
         [AsParameters] ApiServices services,
+        IJobStarter starter,
         [FromQuery] int? wait,
         CancellationToken cancellationToken)
     {
@@ -39,6 +41,7 @@ public static class JobsApi
         string tenant = services.Caller.TenantOf(request.HttpContext);
         SubmitOutcome outcome = await services.Submitter.SubmitAsync(
             new JobSubmission(tenant, operation, upload.Image, upload.FileName, upload.Background, upload.OptionsJson, IdempotencyKey(request)),
+            starter,
             cancellationToken);
 
         JobRecord job = outcome.Job;
@@ -119,6 +122,14 @@ public static class JobsApi
         Core.Ports.JobPage page = await services.Jobs.ListAsync(services.Caller.TenantOf(context), size, continuation, cancellationToken);
         return TypedResults.Ok(new JobListView([.. page.Jobs.Select(j => JobView.From(j, BasePath))], page.Continuation));
     }
+
+    /// <summary>The <c>wait</c> query parameter, for hosts that do not bind it themselves.</summary>
+    public static int? WaitQuery(HttpRequest request) =>
+        int.TryParse(request.Query["wait"], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int wait) ? wait : null;
+
+    /// <summary>The <c>pageSize</c> query parameter, for hosts that do not bind it themselves.</summary>
+    public static int? PageSizeQuery(HttpRequest request) =>
+        int.TryParse(request.Query["pageSize"], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int size) ? size : null;
 
     internal static TimeSpan WaitTime(int? wait, ApiServices services) =>
         TimeSpan.FromSeconds(Math.Clamp(wait ?? services.Api.Value.DefaultWaitSeconds, 0, services.Api.Value.MaxWaitSeconds));

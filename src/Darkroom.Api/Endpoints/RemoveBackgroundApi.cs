@@ -1,6 +1,7 @@
 using Darkroom.Api.Contracts;
 using Darkroom.Api.Jobs;
 using Darkroom.Core.Jobs;
+using Darkroom.Core.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,7 @@ public static class RemoveBackgroundApi
     public static async Task<Results<FileStreamHttpResult, Accepted<JobView>, ProblemHttpResult>> RemoveBackground(
         HttpRequest request,
         [AsParameters] ApiServices services,
+        IJobStarter starter,
         [FromQuery] int? wait,
         CancellationToken cancellationToken)
     {
@@ -28,6 +30,7 @@ public static class RemoveBackgroundApi
         string tenant = services.Caller.TenantOf(request.HttpContext);
         SubmitOutcome outcome = await services.Submitter.SubmitAsync(
             new JobSubmission(tenant, JobOperation.RemoveBackground, upload.Image, upload.FileName, upload.Background, upload.OptionsJson, JobsApi.IdempotencyKey(request)),
+            starter,
             cancellationToken);
         return await SyncResults.RespondAsync(request.HttpContext, services, outcome.Job, JobsApi.WaitTime(wait, services), cancellationToken);
     }

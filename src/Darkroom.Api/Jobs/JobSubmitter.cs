@@ -18,12 +18,13 @@ namespace Darkroom.Api.Jobs;
 public sealed class JobSubmitter(
     IArtifactStore artifacts,
     IJobStore jobs,
-    IJobStarter starter,
     ImageProbe probe,
     ModelCatalog catalog,
     TimeProvider clock)
 {
-    public async Task<SubmitOutcome> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken)
+    /// <param name="starter">Starts the workflow: the host's queue, or a Durable client bound to the calling function.</param>
+    /// <param name="outboxBlob">For blob drops: where the result is also written.</param>
+    public async Task<SubmitOutcome> SubmitAsync(JobSubmission submission, IJobStarter starter, CancellationToken cancellationToken, string? outboxBlob = null)
     {
         JobOptions options = JobOptionsParser.Parse(submission.Operation, submission.OptionsJson, submission.Background is not null);
         CheckModel(options);
@@ -58,6 +59,7 @@ public sealed class JobSubmitter(
             SourceBlob = ArtifactPaths.Source(tenant, jobId),
             BackgroundBlob = submission.Background is null ? null : ArtifactPaths.Background(tenant, jobId),
             FileName = submission.FileName,
+            OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, options.RemoveBackground?.Format.Extension()),
             Input = facts,
             Options = options,
             RequestHash = requestHash,

@@ -9,4 +9,5 @@ public sealed record JobInput(
     JobOperation Operation,
     string SourceBlob,
     string? BackgroundBlob,
-    JobOptions Options);
+    JobOptions Options,
+    string? OutboxBlob = null);

@@ -31,6 +31,12 @@ public sealed record JobRecord
 
     public string? FileName { get; init; }
 
+    /// <summary>For blob-drop jobs: where the result is also written (<c>outbox/{operation}/{path}</c>).</summary>
+    public string? OutboxBlob { get; init; }
+
+    /// <summary>The batch this job belongs to, if any.</summary>
+    public string? BatchId { get; init; }
+
     public ImageFacts? Input { get; init; }
 
     public required JobOptions Options { get; init; }
@@ -47,5 +53,5 @@ public sealed record JobRecord
     /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
     public string? RequestHash { get; init; }
 
-    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options);
+    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options, OutboxBlob);
 }

@@ -9,6 +9,8 @@ public static class ArtifactPaths
     public const string Uploads = "uploads";
     public const string Work = "work";
     public const string Results = "results";
+    public const string Inbox = "inbox";
+    public const string Outbox = "outbox";
 
     public static IReadOnlyList<string> JobContainers { get; } = [Uploads, Work, Results];
 

@@ -11,6 +11,15 @@ public interface IArtifactStore
     /// <summary>A stream over the blob with its content type, or null when it does not exist.</summary>
     Task<ArtifactStream?> OpenReadAsync(string reference, CancellationToken cancellationToken);
 
+    /// <summary>The blob with its metadata and ETag, or null when it does not exist.</summary>
+    Task<ArtifactContent?> ReadAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> blob references under a prefix, in name order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the blob only if it still has <paramref name="etag"/>; false when it changed or is gone.</summary>
+    Task<bool> DeleteIfUnchangedAsync(string reference, string etag, CancellationToken cancellationToken);
+
     Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken);
 
     Task DeleteAsync(string reference, CancellationToken cancellationToken);
@@ -18,6 +27,8 @@ public interface IArtifactStore
     /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/> in <paramref name="container"/>; returns how many.</summary>
     Task<int> DeletePrefixAsync(string container, string prefix, CancellationToken cancellationToken);
 }
+
+public sealed record ArtifactContent(byte[] Bytes, string ContentType, IReadOnlyDictionary<string, string> Metadata, string ETag);
 
 public sealed record ArtifactStream(Stream Content, string ContentType, long Length) : IAsyncDisposable
 {

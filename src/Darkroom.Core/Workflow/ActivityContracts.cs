@@ -7,6 +7,12 @@ namespace Darkroom.Core.Workflow;
 
 // The records activities exchange: blob names and small facts, never image bytes.
 
+/// <summary>Shows the job's stage, progress and timings so far; answers whether the job should go on.</summary>
+public sealed record ProgressRequest(string JobId, string Tenant, string Stage, int Percent, IReadOnlyList<StageTiming> Timings);
+
+/// <summary><paramref name="Proceed"/> is false when the job was deleted or canceled.</summary>
+public sealed record ProgressResult(bool Proceed);
+
 public sealed record ValidateRequest(string JobId, string Tenant, string SourceBlob, string? BackgroundBlob);
 
 public sealed record ValidateResult(ImageFacts Facts, long ElapsedMs);
@@ -26,7 +32,8 @@ public sealed record ComposeRequest(
 
 public sealed record ComposeResult(JobResult Result, long ElapsedMs);
 
-public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings);
+/// <param name="OutboxBlob">Where a blob-drop job's result is also written, or null.</param>
+public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings, string? OutboxBlob);
 
 public sealed record PersistResult(long ElapsedMs);
 

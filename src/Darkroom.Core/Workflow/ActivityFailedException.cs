@@ -12,6 +12,14 @@ public sealed class ActivityFailedException : Exception
         Error = error;
     }
 
+    /// <summary>With a message of the caller's choosing (the wire form), keeping the error itself.</summary>
+    public ActivityFailedException(string activity, JobError error, string message)
+        : base(message)
+    {
+        Activity = activity;
+        Error = error;
+    }
+
     public ActivityFailedException()
         : this("unknown", new JobError(ErrorCodes.Internal, "Unknown failure.", 500))
     {

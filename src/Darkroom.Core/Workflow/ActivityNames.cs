@@ -3,6 +3,7 @@ namespace Darkroom.Core.Workflow;
 /// <summary>The activities' names, shared by the workflow, the local runner and the Functions bindings.</summary>
 public static class ActivityNames
 {
+    public const string Progress = "Progress";
     public const string Validate = "Validate";
     public const string Segment = "Segment";
     public const string Compose = "Compose";

@@ -1,3 +1,4 @@
+using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 
 namespace Darkroom.Core.Workflow;
@@ -13,23 +14,31 @@ public static class JobWorkflow
         var timings = new List<StageTiming>();
         try
         {
-            context.SetProgress(new JobProgress(JobStage.Validate, 5, [.. timings]));
+            if (!await ReportAsync(context, input, JobStage.Validate, 5, timings))
+            {
+                return Canceled(timings);
+            }
+
             ValidateResult validated = await context.CallActivityAsync<ValidateResult>(
                 ActivityNames.Validate,
                 new ValidateRequest(input.JobId, input.Tenant, input.SourceBlob, input.BackgroundBlob),
                 RetrySpec.Transient);
             timings.Add(new StageTiming(JobStage.Validate, validated.ElapsedMs));
 
-            JobResult result = input.Operation switch
+            JobResult? result = input.Operation switch
             {
                 JobOperation.RemoveBackground => await RemoveBackgroundAsync(context, input, timings),
                 _ => throw new InvalidOperationException($"No workflow for {input.Operation}."),
             };
 
-            context.SetProgress(new JobProgress(JobStage.Persist, 90, [.. timings]));
+            if (result is null || !await ReportAsync(context, input, JobStage.Persist, 90, timings))
+            {
+                return Canceled(timings);
+            }
+
             PersistResult persisted = await context.CallActivityAsync<PersistResult>(
                 ActivityNames.Persist,
-                new PersistRequest(input.JobId, input.Tenant, result, validated.Facts, [.. timings]),
+                new PersistRequest(input.JobId, input.Tenant, result, validated.Facts, [.. timings], input.OutboxBlob),
                 RetrySpec.Persistent);
             timings.Add(new StageTiming(JobStage.Persist, persisted.ElapsedMs));
             return new JobOutcome(JobStatus.Completed, result, null, timings);
@@ -44,18 +53,40 @@ public static class JobWorkflow
         }
     }
 
-    private static async Task<JobResult> RemoveBackgroundAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
+    /// <summary>Shows the stage (an activity, so it is replayed like any other step); false when the job is gone.</summary>
+    private static async Task<bool> ReportAsync(IWorkflowContext context, JobInput input, string stage, int percent, List<StageTiming> timings)
+    {
+        context.SetProgress(new JobProgress(stage, percent, [.. timings]));
+        ProgressResult progress = await context.CallActivityAsync<ProgressResult>(
+            ActivityNames.Progress,
+            new ProgressRequest(input.JobId, input.Tenant, stage, percent, [.. timings]),
+            RetrySpec.Transient);
+        return progress.Proceed;
+    }
+
+    private static JobOutcome Canceled(List<StageTiming> timings) =>
+        new(JobStatus.Canceled, null, new JobError(ErrorCodes.JobCanceled, "The job was deleted or canceled while it ran.", 410), timings);
+
+    private static async Task<JobResult?> RemoveBackgroundAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
     {
         Options.RemoveBackgroundOptions options = input.Options.RemoveBackground ?? new Options.RemoveBackgroundOptions();
 
-        context.SetProgress(new JobProgress(JobStage.Segment, 20, [.. timings]));
+        if (!await ReportAsync(context, input, JobStage.Segment, 20, timings))
+        {
+            return null;
+        }
+
         SegmentResult segmented = await context.CallActivityAsync<SegmentResult>(
             ActivityNames.Segment,
             new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model),
             RetrySpec.Transient);
         timings.Add(new StageTiming(JobStage.Segment, segmented.ElapsedMs));
 
-        context.SetProgress(new JobProgress(JobStage.Compose, 60, [.. timings]));
+        if (!await ReportAsync(context, input, JobStage.Compose, 60, timings))
+        {
+            return null;
+        }
+
         ComposeResult composed = await context.CallActivityAsync<ComposeResult>(
             ActivityNames.Compose,
             new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options),

@@ -11,6 +11,11 @@ public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, Ti
     public async Task<PersistResult> RunAsync(PersistRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        if (request.OutboxBlob is not null && await artifacts.GetAsync(request.Result.Blob, cancellationToken) is { } bytes)
+        {
+            await artifacts.PutAsync(request.OutboxBlob, bytes, request.Result.ContentType, cancellationToken);
+        }
+
         DateTimeOffset now = clock.GetUtcNow();
         await jobs.UpdateAsync(request.Tenant, request.JobId, job => job with
         {

@@ -32,12 +32,9 @@ internal sealed class LocalWorkflowRunner(
         IReadOnlyList<Checkpoint> history = await checkpoints.LoadAsync(job.JobId, cancellationToken);
         var context = new ReplayingWorkflowContext(job, history, RunId, _services, cancellationToken);
         logger.JobStarted(job.JobId, job.Runs, history.Count);
-        try
-        {
-            JobOutcome outcome = await JobWorkflow.RunAsync(context, job.ToInput());
-            logger.JobFinished(job.JobId, outcome.Status, context.Executed, history.Count);
-        }
-        catch (JobGoneException)
+        JobOutcome outcome = await JobWorkflow.RunAsync(context, job.ToInput());
+        logger.JobFinished(job.JobId, outcome.Status, context.Executed, history.Count);
+        if (outcome.Status == JobStatus.Canceled)
         {
             logger.JobGone(job.JobId);
             await artifacts.DeleteJobArtifactsAsync(job.Tenant, job.JobId, [ArtifactPaths.Work, ArtifactPaths.Results], CancellationToken.None);

@@ -25,7 +25,6 @@ internal sealed class ReplayingWorkflowContext(
     private readonly Dictionary<int, Checkpoint> _recorded = history.ToDictionary(c => c.Sequence);
     private int _sequence;
     private int _guids;
-    private JobProgress? _pendingProgress;
 
     /// <summary>The job's creation time: the same on every replay, like Durable's orchestration start time.</summary>
     public DateTimeOffset UtcNow => job.CreatedAt;
@@ -38,7 +37,6 @@ internal sealed class ReplayingWorkflowContext(
         int sequence = _sequence++;
         if (!_recorded.TryGetValue(sequence, out Checkpoint? checkpoint))
         {
-            await BeforeExecutingAsync();
             checkpoint = await ExecuteAsync(sequence, activity, input, retry);
             Executed++;
         }
@@ -66,25 +64,10 @@ internal sealed class ReplayingWorkflowContext(
         return new Guid(hash.AsSpan(0, 16));
     }
 
-    public void SetProgress(JobProgress progress) => _pendingProgress = progress;
+    /// <summary>The workflow records progress through its Progress activity; this is the latest, for logs.</summary>
+    public JobProgress? Progress { get; private set; }
 
-    private async Task BeforeExecutingAsync()
-    {
-        JobProgress? progress = _pendingProgress;
-        _pendingProgress = null;
-        JobRecord? current = await services.Jobs.UpdateAsync(job.Tenant, job.JobId, j => j.Status.IsFinal() ? j : j with
-        {
-            Status = JobStatus.Processing,
-            Stage = progress?.Stage ?? j.Stage,
-            Percent = progress?.Percent ?? j.Percent,
-            Timings = progress?.Timings ?? j.Timings,
-            UpdatedAt = services.Clock.GetUtcNow(),
-        }, cancellationToken);
-        if (current is null || current.Status == JobStatus.Canceled)
-        {
-            throw new JobGoneException(job.JobId);
-        }
-    }
+    public void SetProgress(JobProgress progress) => Progress = progress;
 
     private async Task<Checkpoint> ExecuteAsync(int sequence, string activity, object input, RetrySpec retry)
     {
@@ -127,6 +110,3 @@ internal sealed class ReplayingWorkflowContext(
         }
     }
 }
-
-/// <summary>The job was deleted or canceled while it ran.</summary>
-internal sealed class JobGoneException(string jobId) : Exception($"Job {jobId} was deleted or canceled.");

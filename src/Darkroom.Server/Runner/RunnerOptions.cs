@@ -19,6 +19,9 @@ public sealed class RunnerOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the inbox container is polled for blob drops; zero turns blob drop off.</summary>
+    public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>After this many pick-ups without finishing, a job is failed and its message moved to the poison queue.</summary>
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;

@@ -1,0 +1,14 @@
+using Darkroom.Api;
+using Darkroom.Api.Endpoints;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+
+// The same registration the server uses; jobs start through the Durable client bound to each trigger.
+builder.Services.AddDarkroom();
+builder.Services.AddSingleton<ApiServices>();
+
+builder.Build().Run();
