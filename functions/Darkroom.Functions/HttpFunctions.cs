@@ -12,31 +12,31 @@ public sealed class HttpFunctions(ApiServices services, Darkroom.Azure.StoragePr
     public async Task<IResult> CreateJob(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/jobs")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        await JobsApi.CreateJob(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await JobsApi.CreateJob(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
 
     [Function("ListJobs")]
     public async Task<IResult> ListJobs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/jobs")] HttpRequest req) =>
-        await JobsApi.ListJobs(req.HttpContext, services, JobsApi.PageSizeQuery(req), req.Query["continuation"], req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await JobsApi.ListJobs(req.HttpContext, services, JobsApi.PageSizeQuery(req), req.Query["continuation"], req.HttpContext.RequestAborted));
 
     [Function("GetJob")]
     public async Task<IResult> GetJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/jobs/{id}")] HttpRequest req, string id) =>
-        await JobsApi.GetJob(id, req.HttpContext, services, req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await JobsApi.GetJob(id, req.HttpContext, services, req.HttpContext.RequestAborted));
 
     [Function("GetJobResult")]
     public async Task<IResult> GetJobResult([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/jobs/{id}/result")] HttpRequest req, string id) =>
-        await JobsApi.GetResult(id, req.HttpContext, services, req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await JobsApi.GetResult(id, req.HttpContext, services, req.HttpContext.RequestAborted));
 
     [Function("DeleteJob")]
     public async Task<IResult> DeleteJob([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/jobs/{id}")] HttpRequest req, string id) =>
-        await JobsApi.DeleteJob(id, req.HttpContext, services, req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await JobsApi.DeleteJob(id, req.HttpContext, services, req.HttpContext.RequestAborted));
 
     [Function("RemoveBackground")]
     public async Task<IResult> RemoveBackground(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/remove-background")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        await RemoveBackgroundApi.RemoveBackground(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await RemoveBackgroundApi.RemoveBackground(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>
-        await HealthApi.GetHealth(storage, sessions, req.HttpContext.RequestAborted);
+        await ProblemMapping.GuardAsync(async () => await HealthApi.GetHealth(storage, sessions, req.HttpContext.RequestAborted));
 }

@@ -6,6 +6,7 @@ using Darkroom.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Darkroom.Api;
 
@@ -17,6 +18,8 @@ public static class DarkroomServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDarkroom(this IServiceCollection services)
     {
+        // First, so containers, tables and queues exist before any worker or trigger starts.
+        services.AddHostedService<StorageStartup>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddDarkroomPipeline();

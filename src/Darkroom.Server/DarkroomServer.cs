@@ -18,7 +18,6 @@ public static class DarkroomServer
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        builder.Services.AddHostedService<StorageStartup>();
         builder.Services.AddDarkroom();
         builder.Services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IWorkQueue, Azure.StorageWorkQueue>();

@@ -35,9 +35,33 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         };
     }
 
+    /// <summary>For hosts without the exception-handler middleware (Functions): the same mapping around one handler.</summary>
+    public static async Task<IResult> GuardAsync(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (Exception ex) when (Map(ex) is not null)
+        {
+            return TypedResults.Problem(Map(ex)!);
+        }
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        ProblemDetails? problem = exception switch
+        ProblemDetails? problem = Map(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails? Map(Exception exception) =>
+        exception switch
         {
             DarkroomException ex => Create(ex.Status, ex.Code, ex.Message),
             BadHttpRequestException { StatusCode: 413 } => Create(413, ErrorCodes.ImageTooLarge, "The request body is larger than the upload limit."),
@@ -47,12 +71,4 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             InvalidDataException ex => Create(400, ErrorCodes.RequestInvalid, $"The multipart body could not be read: {ex.Message}"),
             _ => null,
         };
-        if (problem is null)
-        {
-            return false;
-        }
-
-        httpContext.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
-    }
 }

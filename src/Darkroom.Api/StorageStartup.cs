@@ -1,10 +1,10 @@
 using Darkroom.Azure;
 using Microsoft.Extensions.Hosting;
 
-namespace Darkroom.Server;
+namespace Darkroom.Api;
 
 /// <summary>Creates the containers, tables and queues before the workers and the API start.</summary>
-internal sealed class StorageStartup(StorageProvisioner provisioner) : IHostedService
+public sealed class StorageStartup(StorageProvisioner provisioner) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => provisioner.EnsureCreatedAsync(cancellationToken);
 
