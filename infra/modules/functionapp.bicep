@@ -1,0 +1,73 @@
+// The Functions app as a native Container Apps app (kind functionapp) on the GPU workload profile.
+param name string
+param location string
+param tags object
+param environmentId string
+param workloadProfileName string
+param image string
+param identityId string
+param identityClientId string
+param storageAccountName string
+param registryServer string
+param appInsightsConnectionString string
+param minReplicas int
+param maxReplicas int
+
+resource app 'Microsoft.App/containerApps@2025-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    environmentId: environmentId
+    workloadProfileName: workloadProfileName
+    configuration: {
+      ingress: {
+        external: true
+        targetPort: 80
+        transport: 'auto'
+      }
+      registries: [
+        {
+          server: registryServer
+          identity: identityId
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'darkroom'
+          image: image
+          resources: {
+            cpu: json('8')
+            memory: '56Gi'
+          }
+          env: [
+            { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+            { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+            { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+            { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+            { name: 'Darkroom__Storage__ConnectionString', value: '' }
+            { name: 'Darkroom__Storage__AccountName', value: storageAccountName }
+            { name: 'Darkroom__Storage__ManagedIdentityClientId', value: identityClientId }
+            { name: 'Darkroom__Inference__ExecutionProvider', value: 'cuda' }
+            { name: 'Darkroom__Inference__ModelDirectory', value: '/models' }
+          ]
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+      }
+    }
+  }
+}
+
+output name string = app.name
+output uri string = 'https://${app.properties.configuration.ingress.fqdn}'
