@@ -6,7 +6,12 @@ using Microsoft.DurableTask.Client;
 namespace Darkroom.Functions;
 
 /// <summary>Every route of API v1, each a one-line call into the handlers the server maps (Darkroom.Api).</summary>
-public sealed class HttpFunctions(ApiServices services, Darkroom.Azure.StorageProvisioner storage, Darkroom.Inference.ModelSessions sessions)
+public sealed class HttpFunctions(
+    ApiServices services,
+    Darkroom.Api.Jobs.BatchSubmitter batchSubmitter,
+    Darkroom.Core.Ports.IBatchStore batchStore,
+    Darkroom.Azure.StorageProvisioner storage,
+    Darkroom.Inference.ModelSessions sessions)
 {
     [Function("CreateJob")]
     public async Task<IResult> CreateJob(
@@ -35,6 +40,16 @@ public sealed class HttpFunctions(ApiServices services, Darkroom.Azure.StoragePr
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/remove-background")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
         await ProblemMapping.GuardAsync(async () => await RemoveBackgroundApi.RemoveBackground(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
+
+    [Function("CreateBatch")]
+    public async Task<IResult> CreateBatch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/batches")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) =>
+        await ProblemMapping.GuardAsync(async () => await BatchesApi.CreateBatch(req, services, batchSubmitter, new DurableJobStarter(client), req.HttpContext.RequestAborted));
+
+    [Function("GetBatch")]
+    public async Task<IResult> GetBatch([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/batches/{id}")] HttpRequest req, string id) =>
+        await ProblemMapping.GuardAsync(async () => await BatchesApi.GetBatch(id, req.HttpContext, services, batchStore, req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>

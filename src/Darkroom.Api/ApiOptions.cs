@@ -18,6 +18,14 @@ public sealed class ApiOptions
     [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>Most images in one batch request.</summary>
+    [Range(1, 500)]
+    public int MaxBatchItems { get; set; } = 50;
+
+    /// <summary>How many of a batch's jobs are accepted at once; the runner (or Durable) bounds how many run.</summary>
+    [Range(1, 64)]
+    public int BatchSubmitParallelism { get; set; } = 4;
+
     /// <summary>The tenant requests run as until API keys are configured.</summary>
     [Required]
     [RegularExpression("^[a-z0-9-]{1,40}$")]

@@ -28,6 +28,8 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<IArtifactStore, BlobArtifactStore>();
         services.AddSingleton<IJobStore, TableJobStore>();
         services.AddSingleton<ICheckpointStore, TableCheckpointStore>();
+        services.AddSingleton<IBatchStore, TableBatchStore>();
+        services.AddSingleton<BatchSubmitter>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobWaiter>();
         services.AddSingleton<JobRemover>();
@@ -44,6 +46,7 @@ public static class DarkroomServiceCollectionExtensions
     {
         app.MapJobsApi();
         app.MapRemoveBackgroundApi();
+        app.MapBatchesApi();
         app.MapHealthApi();
         app.MapOpenApi();
         return app;

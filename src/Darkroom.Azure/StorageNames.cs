@@ -7,11 +7,12 @@ public static class StorageNames
 {
     public const string JobsTable = "Jobs";
     public const string CheckpointsTable = "Checkpoints";
+    public const string BatchesTable = "Batches";
 
     public static IReadOnlyList<string> Containers { get; } =
         [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
-    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable];
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable];
 
     public static string Poison(string queue) => queue + "-poison";
 }

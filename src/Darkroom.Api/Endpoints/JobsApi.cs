@@ -153,7 +153,7 @@ public static class JobsApi
     private static async Task<JobRecord?> FindAsync(string id, HttpContext context, ApiServices services, CancellationToken cancellationToken) =>
         JobIds.IsValid(id) ? await services.Jobs.GetAsync(services.Caller.TenantOf(context), id, cancellationToken) : null;
 
-    private static JobOperation ParseOperation(string? name) =>
+    internal static JobOperation ParseOperation(string? name) =>
         name is null ? JobOperation.RemoveBackground
         : JobOperations.TryParse(name, out JobOperation operation) ? operation
         : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{name}'; expected {JobOperations.RemoveBackgroundName}.");

@@ -56,6 +56,40 @@ public static class UploadReader
             operation);
     }
 
+    /// <summary>A batch request: every file part named <c>images</c>, with one <c>operation</c> and one <c>options</c>.</summary>
+    public static async Task<(IReadOnlyList<(byte[] Bytes, string FileName)> Images, string? Options, string? Operation)> ReadBatchAsync(
+        HttpRequest request, ImageProbe probe, ImagingOptions limits, int maxItems, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 415, "Send multipart/form-data with one part named 'images' per photo.");
+        }
+
+        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        IReadOnlyList<IFormFile> files = form.Files.GetFiles("images");
+        if (files.Count == 0)
+        {
+            throw new DarkroomException(ErrorCodes.ImageMissing, 400, "No files in parts named 'images'.");
+        }
+
+        if (files.Count > maxItems)
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"A batch takes at most {maxItems} images; this one has {files.Count}.");
+        }
+
+        var images = new List<(byte[], string)>(files.Count);
+        foreach (IFormFile file in files)
+        {
+            // An over-size file is left empty here so that it fails as its own item, not the whole batch.
+            images.Add((file.Length > limits.MaxUploadBytes ? [] : await ReadFileAsync(file, probe, limits, cancellationToken), file.FileName));
+        }
+
+        return (
+            images,
+            form.TryGetValue("options", out Microsoft.Extensions.Primitives.StringValues o) ? o.ToString() : null,
+            form.TryGetValue("operation", out Microsoft.Extensions.Primitives.StringValues op) ? op.ToString() : null);
+    }
+
     private static async Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
     {
         if (file.Length > limits.MaxUploadBytes)

@@ -24,7 +24,8 @@ public sealed class JobSubmitter(
 {
     /// <param name="starter">Starts the workflow: the host's queue, or a Durable client bound to the calling function.</param>
     /// <param name="outboxBlob">For blob drops: where the result is also written.</param>
-    public async Task<SubmitOutcome> SubmitAsync(JobSubmission submission, IJobStarter starter, CancellationToken cancellationToken, string? outboxBlob = null)
+    /// <param name="batchId">The batch the job belongs to, if any.</param>
+    public async Task<SubmitOutcome> SubmitAsync(JobSubmission submission, IJobStarter starter, CancellationToken cancellationToken, string? outboxBlob = null, string? batchId = null)
     {
         JobOptions options = JobOptionsParser.Parse(submission.Operation, submission.OptionsJson, submission.Background is not null);
         CheckModel(options);
@@ -59,6 +60,7 @@ public sealed class JobSubmitter(
             SourceBlob = ArtifactPaths.Source(tenant, jobId),
             BackgroundBlob = submission.Background is null ? null : ArtifactPaths.Background(tenant, jobId),
             FileName = submission.FileName,
+            BatchId = batchId,
             OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, options.RemoveBackground?.Format.Extension()),
             Input = facts,
             Options = options,
