@@ -17,21 +17,8 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
             cancellationToken);
     }
 
-    public async Task<byte[]?> GetAsync(string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            Response<BlobDownloadStreamingResult> response = await Blob(reference).DownloadStreamingAsync(cancellationToken: cancellationToken);
-            using BlobDownloadStreamingResult result = response.Value;
-            byte[] bytes = new byte[result.Details.ContentLength];
-            await result.Content.ReadExactlyAsync(bytes, cancellationToken);
-            return bytes;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public async Task<byte[]?> GetAsync(string reference, CancellationToken cancellationToken) =>
+        (await ReadAsync(reference, cancellationToken))?.Bytes;
 
     public async Task<ArtifactStream?> OpenReadAsync(string reference, CancellationToken cancellationToken)
     {

@@ -36,18 +36,10 @@ public static class JobsApi
         [FromQuery] int? wait,
         CancellationToken cancellationToken)
     {
-        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
-        JobOperation operation = ParseOperation(upload.Operation);
-        string tenant = services.Caller.TenantOf(request.HttpContext);
-        SubmitOutcome outcome = await services.Submitter.SubmitAsync(
-            new JobSubmission(tenant, operation, upload.Image, upload.FileName, upload.Background, upload.OptionsJson, IdempotencyKey(request)),
-            starter,
-            cancellationToken);
-
-        JobRecord job = outcome.Job;
+        JobRecord job = (await SubmitUploadAsync(request, services, starter, null, cancellationToken)).Job;
         if (wait is > 0)
         {
-            job = await services.Waiter.WaitAsync(tenant, job.JobId, WaitTime(wait, services), cancellationToken) ?? job;
+            job = await services.Waiter.WaitAsync(job.Tenant, job.JobId, WaitTime(wait, services), cancellationToken) ?? job;
         }
 
         JobView view = JobView.From(job, BasePath);
@@ -121,6 +113,26 @@ public static class JobsApi
         int size = Math.Clamp(pageSize ?? 20, 1, services.Api.Value.MaxPageSize);
         Core.Ports.JobPage page = await services.Jobs.ListAsync(services.Caller.TenantOf(context), size, continuation, cancellationToken);
         return TypedResults.Ok(new JobListView([.. page.Jobs.Select(j => JobView.From(j, BasePath))], page.Continuation));
+    }
+
+    /// <summary>Reads a multipart job request and submits it; <paramref name="operation"/> fixes the operation for routes named after one.</summary>
+    internal static async Task<SubmitOutcome> SubmitUploadAsync(
+        HttpRequest request,
+        ApiServices services,
+        IJobStarter starter,
+        JobOperation? operation,
+        CancellationToken cancellationToken)
+    {
+        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
+        var submission = new JobSubmission(
+            services.Caller.TenantOf(request.HttpContext),
+            operation ?? ParseOperation(upload.Operation),
+            upload.Image,
+            upload.FileName,
+            upload.Background,
+            upload.OptionsJson,
+            IdempotencyKey(request));
+        return await services.Submitter.SubmitAsync(submission, starter, cancellationToken);
     }
 
     /// <summary>The <c>wait</c> query parameter, for hosts that do not bind it themselves.</summary>

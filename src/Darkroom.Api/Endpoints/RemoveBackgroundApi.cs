@@ -26,12 +26,7 @@ public static class RemoveBackgroundApi
         [FromQuery] int? wait,
         CancellationToken cancellationToken)
     {
-        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
-        string tenant = services.Caller.TenantOf(request.HttpContext);
-        SubmitOutcome outcome = await services.Submitter.SubmitAsync(
-            new JobSubmission(tenant, JobOperation.RemoveBackground, upload.Image, upload.FileName, upload.Background, upload.OptionsJson, JobsApi.IdempotencyKey(request)),
-            starter,
-            cancellationToken);
+        SubmitOutcome outcome = await JobsApi.SubmitUploadAsync(request, services, starter, JobOperation.RemoveBackground, cancellationToken);
         return await SyncResults.RespondAsync(request.HttpContext, services, outcome.Job, JobsApi.WaitTime(wait, services), cancellationToken);
     }
 }

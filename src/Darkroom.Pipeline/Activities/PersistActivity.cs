@@ -16,6 +16,8 @@ public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, Ti
             await artifacts.PutAsync(request.OutboxBlob, bytes, request.Result.ContentType, cancellationToken);
         }
 
+        // Intermediates go first: once the record says completed, callers may delete the job at once.
+        await artifacts.DeleteJobArtifactsAsync(request.Tenant, request.JobId, [ArtifactPaths.Work], cancellationToken);
         DateTimeOffset now = clock.GetUtcNow();
         await jobs.UpdateAsync(request.Tenant, request.JobId, job => job with
         {
@@ -28,7 +30,6 @@ public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, Ti
             UpdatedAt = now,
             CompletedAt = now,
         }, cancellationToken);
-        await artifacts.DeleteJobArtifactsAsync(request.Tenant, request.JobId, [ArtifactPaths.Work], cancellationToken);
         return new PersistResult(stopwatch.ElapsedMilliseconds);
     }
 }
