@@ -41,6 +41,66 @@ public static class TestImages
         return box.Embed(left, top, width, height, extend: Enums.Extend.Background, background: [0]);
     }
 
+    /// <summary>
+    /// A real photo with a semi-transparent white text watermark drawn by libvips near the bottom-right corner,
+    /// as lossless PNG; with the clean photo and the exact mask (255 where the text's alpha is above a quarter).
+    /// </summary>
+    public static (byte[] Png, Image Clean, byte[] Mask) Watermarked(string photo, string text = "© DARKROOM 2026", double opacity = 0.75)
+    {
+        Image clean = Image.NewFromBuffer(Photo(photo));
+        int size = Math.Max(12, clean.Height / 14);
+        using Image glyphs = Image.Text($"<b>{text}</b>", font: $"sans {size}", dpi: 72);
+        int left = clean.Width - glyphs.Width - (clean.Width / 30), top = clean.Height - glyphs.Height - (clean.Height / 30);
+        using Image alpha = glyphs.Embed(left, top, clean.Width, clean.Height, extend: Enums.Extend.Black);
+        using Image white = (Image.Black(clean.Width, clean.Height, bands: 3) + 255).Cast(Enums.BandFormat.Uchar);
+        using Image overlay = white.Bandjoin((alpha * opacity).Cast(Enums.BandFormat.Uchar)).Copy(interpretation: Enums.Interpretation.Srgb);
+        using Image marked = clean.Copy(interpretation: Enums.Interpretation.Srgb).Composite2(overlay, Enums.BlendMode.Over);
+        using Image rgb = marked.ExtractBand(0, n: 3).Cast(Enums.BandFormat.Uchar);
+        using Image exact = alpha > 64;
+        return (rgb.PngsaveBuffer(compression: 1), clean, exact.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
+    }
+
+    /// <summary>Fraction of <paramref name="truth"/>'s set pixels that <paramref name="predicted"/> also sets, and the reverse.</summary>
+    public static (double Recall, double Precision) Overlap(ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth)
+    {
+        long both = 0, p = 0, t = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            bool a = predicted[i] != 0, b = truth[i] != 0;
+            both += a && b ? 1 : 0;
+            p += a ? 1 : 0;
+            t += b ? 1 : 0;
+        }
+
+        return (t == 0 ? 0 : (double)both / t, p == 0 ? 0 : (double)both / p);
+    }
+
+    /// <summary>PSNR in dB between two same-size uchar images over the pixels where <paramref name="mask"/> is set.</summary>
+    public static double PsnrInside(Image a, Image b, byte[] mask)
+    {
+        byte[] x = a.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>(), y = b.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        int bands = a.Bands;
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i] == 0)
+            {
+                continue;
+            }
+
+            for (int c = 0; c < bands; c++)
+            {
+                double d = x[(i * bands) + c] - y[(i * bands) + c];
+                sum += d * d;
+                n++;
+            }
+        }
+
+        double mse = sum / n;
+        return mse == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
     /// <summary>A plain RGB image of the given size, as PNG.</summary>
     public static byte[] Plain(int width, int height, double grey = 128) =>
         (Image.Black(width, height, bands: 3) + grey).Cast(Enums.BandFormat.Uchar).PngsaveBuffer(compression: 1);

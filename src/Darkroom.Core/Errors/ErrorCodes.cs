@@ -10,6 +10,11 @@ public static class ErrorCodes
     public const string ImageUnsupportedFormat = "image.unsupported_format";
     public const string ImageCorrupt = "image.corrupt";
     public const string BackgroundInvalid = "background.invalid";
+    public const string MaskInvalid = "mask.invalid";
+    public const string MaskEmpty = "mask.empty";
+    public const string MaskSizeMismatch = "mask.size_mismatch";
+    public const string MaskCoversEverything = "mask.covers_everything";
+    public const string MaskNothingFound = "mask.nothing_found";
     public const string OptionsInvalid = "options.invalid";
     public const string OptionsUnknown = "options.unknown";
     public const string RequestInvalid = "request.invalid";

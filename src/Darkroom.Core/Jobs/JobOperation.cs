@@ -8,15 +8,20 @@ public enum JobOperation
 {
     [JsonStringEnumMemberName("remove-background")]
     RemoveBackground,
+
+    [JsonStringEnumMemberName("remove-watermark")]
+    RemoveWatermark,
 }
 
 public static class JobOperations
 {
     public const string RemoveBackgroundName = "remove-background";
+    public const string RemoveWatermarkName = "remove-watermark";
 
     public static string Name(this JobOperation operation) => operation switch
     {
         JobOperation.RemoveBackground => RemoveBackgroundName,
+        JobOperation.RemoveWatermark => RemoveWatermarkName,
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -26,6 +31,9 @@ public static class JobOperations
         {
             case RemoveBackgroundName:
                 operation = JobOperation.RemoveBackground;
+                return true;
+            case RemoveWatermarkName:
+                operation = JobOperation.RemoveWatermark;
                 return true;
             default:
                 operation = default;

@@ -7,6 +7,8 @@ public static class JobStage
     public const string Validate = "validate";
     public const string Segment = "segment";
     public const string Compose = "compose";
+    public const string Mask = "mask";
+    public const string Inpaint = "inpaint";
     public const string Persist = "persist";
     public const string Done = "done";
 }

@@ -4,4 +4,6 @@ namespace Darkroom.Core.Options;
 public sealed record JobOptions
 {
     public RemoveBackgroundOptions? RemoveBackground { get; init; }
+
+    public RemoveWatermarkOptions? RemoveWatermark { get; init; }
 }

@@ -22,6 +22,10 @@ public static class JobOptionsParser
                 RemoveBackgroundOptions options = Deserialize<RemoveBackgroundOptions>(json) ?? new RemoveBackgroundOptions();
                 options.Validate(hasBackgroundImage);
                 return new JobOptions { RemoveBackground = options };
+            case JobOperation.RemoveWatermark:
+                RemoveWatermarkOptions watermark = Deserialize<RemoveWatermarkOptions>(json) ?? new RemoveWatermarkOptions();
+                watermark.Validate();
+                return new JobOptions { RemoveWatermark = watermark };
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation));
         }

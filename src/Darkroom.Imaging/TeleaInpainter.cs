@@ -1,0 +1,218 @@
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Fast-marching inpainting (Telea 2004): masked pixels are filled from the boundary inwards, in order of their
+/// distance to known pixels, each as a weighted first-order estimate from known neighbours within a radius.
+/// Pure managed code over interleaved 8-bit pixels; only masked pixels are touched.
+/// </summary>
+public static class TeleaInpainter
+{
+    private const byte Known = 0;
+    private const byte Band = 1;
+    private const byte Inside = 2;
+    private const float Infinity = 1e6f;
+
+    /// <param name="pixels">width x height x channels bytes, interleaved; masked pixels are overwritten in place.</param>
+    /// <param name="mask">width x height bytes; non-zero marks a pixel to fill.</param>
+    /// <param name="radius">Neighbourhood radius in pixels (OpenCV's default is 3; 5 suits watermarks).</param>
+    public static void Inpaint(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels, int radius)
+    {
+        int count = width * height;
+        if (pixels.Length < count * channels || mask.Length < count)
+        {
+            throw new ArgumentException("pixels and mask must cover width x height.");
+        }
+
+        // Work on a one-pixel border so neighbours never fall off the image.
+        int w = width + 2, h = height + 2;
+        byte[] flags = new byte[w * h];
+        float[] t = new float[w * h];
+        float[] image = new float[w * h * channels];
+        var band = new PriorityQueue<int, float>();
+        Array.Fill(flags, Known);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int src = (y * width) + x, dst = ((y + 1) * w) + x + 1;
+                for (int c = 0; c < channels; c++)
+                {
+                    image[(dst * channels) + c] = pixels[(src * channels) + c];
+                }
+
+                if (mask[src] != 0)
+                {
+                    flags[dst] = Inside;
+                    t[dst] = Infinity;
+                }
+            }
+        }
+
+        // The border frame counts as known but holds no data; keep it out of the estimates by marking it Band-free and weightless.
+        bool[] frame = new bool[w * h];
+        for (int x = 0; x < w; x++)
+        {
+            frame[x] = frame[((h - 1) * w) + x] = true;
+        }
+
+        for (int y = 0; y < h; y++)
+        {
+            frame[y * w] = frame[(y * w) + w - 1] = true;
+        }
+
+        // Initial band: known pixels next to the hole.
+        for (int i = w; i < (w * h) - w; i++)
+        {
+            if (flags[i] == Known && !frame[i]
+                && (flags[i - 1] == Inside || flags[i + 1] == Inside || flags[i - w] == Inside || flags[i + w] == Inside))
+            {
+                flags[i] = Band;
+                band.Enqueue(i, 0f);
+            }
+        }
+
+        Span<int> neighbours = stackalloc int[4];
+        Span<float> estimate = stackalloc float[channels];
+        while (band.TryDequeue(out int p, out _))
+        {
+            if (flags[p] == Known)
+            {
+                continue;
+            }
+
+            flags[p] = Known;
+            neighbours[0] = p - 1;
+            neighbours[1] = p + 1;
+            neighbours[2] = p - w;
+            neighbours[3] = p + w;
+            foreach (int n in neighbours)
+            {
+                if (frame[n] || flags[n] != Inside)
+                {
+                    continue;
+                }
+
+                t[n] = Math.Min(
+                    Math.Min(Solve(n - 1, n - w, flags, t), Solve(n + 1, n - w, flags, t)),
+                    Math.Min(Solve(n - 1, n + w, flags, t), Solve(n + 1, n + w, flags, t)));
+                FillPixel(n, w, h, channels, radius, flags, frame, t, image, estimate);
+                flags[n] = Band;
+                band.Enqueue(n, t[n]);
+            }
+        }
+
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int src = (y * width) + x;
+                if (mask[src] == 0)
+                {
+                    continue;
+                }
+
+                int dst = ((y + 1) * w) + x + 1;
+                for (int c = 0; c < channels; c++)
+                {
+                    float v = image[(dst * channels) + c] + 0.5f;
+                    pixels[(src * channels) + c] = v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+                }
+            }
+        }
+    }
+
+    /// <summary>The eikonal update |∇T| = 1 from two neighbours (one horizontal, one vertical).</summary>
+    private static float Solve(int a, int b, byte[] flags, float[] t)
+    {
+        float ta = flags[a] == Inside ? Infinity : t[a];
+        float tb = flags[b] == Inside ? Infinity : t[b];
+        float lo = Math.Min(ta, tb), hi = Math.Max(ta, tb);
+        if (hi >= Infinity)
+        {
+            return lo >= Infinity ? Infinity : lo + 1f;
+        }
+
+        float d = 2f - ((hi - lo) * (hi - lo));
+        return d > 0 ? (lo + hi + MathF.Sqrt(d)) / 2f : lo + 1f;
+    }
+
+    private static void FillPixel(
+        int n, int w, int h, int channels, int radius, byte[] flags, bool[] frame, float[] t, float[] image, Span<float> estimate)
+    {
+        int nx = n % w, ny = n / w;
+        float gradTx = Gradient(t, flags, n, 1), gradTy = Gradient(t, flags, n, w);
+        estimate.Clear();
+        float weights = 0;
+        for (int dy = -radius; dy <= radius; dy++)
+        {
+            int qy = ny + dy;
+            if (qy <= 0 || qy >= h - 1)
+            {
+                continue;
+            }
+
+            for (int dx = -radius; dx <= radius; dx++)
+            {
+                int qx = nx + dx;
+                int q = (qy * w) + qx;
+                int d2 = (dx * dx) + (dy * dy);
+                if (qx <= 0 || qx >= w - 1 || d2 > radius * radius || flags[q] == Inside || frame[q] || q == n)
+                {
+                    continue;
+                }
+
+                // r points from q to n.
+                float rx = -dx, ry = -dy;
+                float length = MathF.Sqrt(d2);
+                float direction = MathF.Abs(((rx * gradTx) + (ry * gradTy)) / length);
+                if (direction < 1e-6f)
+                {
+                    direction = 1e-6f;
+                }
+
+                float distance = 1f / d2;
+                float level = 1f / (1f + MathF.Abs(t[q] - t[n]));
+                float weight = direction * distance * level;
+                for (int c = 0; c < channels; c++)
+                {
+                    // First-order estimate: the neighbour's value carried along its image gradient.
+                    float gx = ImageGradient(image, flags, frame, q, 1, channels, c);
+                    float gy = ImageGradient(image, flags, frame, q, w, channels, c);
+                    estimate[c] += weight * (image[(q * channels) + c] + (gx * rx) + (gy * ry));
+                }
+
+                weights += weight;
+            }
+        }
+
+        if (weights <= 0)
+        {
+            return;
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            image[(n * channels) + c] = estimate[c] / weights;
+        }
+    }
+
+    private static float Gradient(float[] t, byte[] flags, int i, int step)
+    {
+        bool before = flags[i - step] != Inside, after = flags[i + step] != Inside;
+        return before && after ? (t[i + step] - t[i - step]) / 2f
+            : after ? t[i + step] - t[i]
+            : before ? t[i] - t[i - step]
+            : 0f;
+    }
+
+    private static float ImageGradient(float[] image, byte[] flags, bool[] frame, int i, int step, int channels, int c)
+    {
+        bool before = flags[i - step] != Inside && !frame[i - step];
+        bool after = flags[i + step] != Inside && !frame[i + step];
+        float at(int k) => image[(k * channels) + c];
+        return before && after ? (at(i + step) - at(i - step)) / 2f
+            : after ? at(i + step) - at(i)
+            : before ? at(i) - at(i - step)
+            : 0f;
+    }
+}

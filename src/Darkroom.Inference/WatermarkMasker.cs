@@ -1,0 +1,154 @@
+using Darkroom.Core.Options;
+using NetVips;
+
+namespace Darkroom.Inference;
+
+/// <summary>
+/// Turns text boxes into a watermark mask. In <c>auto</c> mode a box is kept when it looks like a watermark:
+/// near an edge or corner, low contrast (semi-transparent overlay), or one of several same-height boxes
+/// (tiled marks). Inside each kept box only the strokes are marked — the pixels on the far side of an Otsu
+/// threshold from the box's border — so the mask follows the letters, not their rectangle.
+/// </summary>
+public static class WatermarkMasker
+{
+    /// <summary>Boxes whose centre lies in this outer fraction of the width or height count as near an edge.</summary>
+    public const double EdgeBand = 0.22;
+
+    /// <summary>Luminance standard deviation under which a box counts as a low-contrast overlay.</summary>
+    public const double LowContrast = 28;
+
+    public static byte[] Build(Image photo, IReadOnlyList<TextBox> boxes, MaskMode mode)
+    {
+        int width = photo.Width, height = photo.Height;
+        using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Copy();
+        using Image greyImage = rgb.Colourspace(Enums.Interpretation.Bw);
+        byte[] grey = greyImage.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] mask = new byte[width * height];
+        foreach (TextBox box in boxes)
+        {
+            (int left, int top, int right, int bottom) = Clip(box, width, height);
+            if (right <= left || bottom <= top)
+            {
+                continue;
+            }
+
+            if (mode == MaskMode.Text || IsWatermarkLike(box, boxes, grey, width, height, left, top, right, bottom))
+            {
+                MarkStrokes(grey, mask, width, left, top, right, bottom);
+            }
+        }
+
+        return mask;
+    }
+
+    private static bool IsWatermarkLike(TextBox box, IReadOnlyList<TextBox> all, byte[] grey, int width, int height, int left, int top, int right, int bottom)
+    {
+        double cx = box.Left + (box.Width / 2.0), cy = box.Top + (box.Height / 2.0);
+        bool nearEdge = cx < width * EdgeBand || cx > width * (1 - EdgeBand) || cy < height * EdgeBand || cy > height * (1 - EdgeBand);
+        int similar = all.Count(b => Math.Abs(b.Height - box.Height) <= 0.25 * box.Height);
+        return nearEdge || similar >= 3 || StdDev(grey, width, left, top, right, bottom) < LowContrast;
+    }
+
+    private static (int Left, int Top, int Right, int Bottom) Clip(TextBox box, int width, int height) =>
+        (Math.Clamp(box.Left, 0, width), Math.Clamp(box.Top, 0, height),
+         Math.Clamp(box.Left + box.Width, 0, width), Math.Clamp(box.Top + box.Height, 0, height));
+
+    private static double StdDev(byte[] grey, int width, int left, int top, int right, int bottom)
+    {
+        double sum = 0, sumSquares = 0;
+        int n = 0;
+        for (int y = top; y < bottom; y++)
+        {
+            for (int x = left; x < right; x++)
+            {
+                double v = grey[(y * width) + x];
+                sum += v;
+                sumSquares += v * v;
+                n++;
+            }
+        }
+
+        double mean = sum / n;
+        return Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
+    }
+
+    /// <summary>Otsu within the box; the class the box's border mostly is not in is the text.</summary>
+    private static void MarkStrokes(byte[] grey, byte[] mask, int width, int left, int top, int right, int bottom)
+    {
+        Span<int> histogram = stackalloc int[256];
+        int total = 0;
+        for (int y = top; y < bottom; y++)
+        {
+            for (int x = left; x < right; x++)
+            {
+                histogram[grey[(y * width) + x]]++;
+                total++;
+            }
+        }
+
+        int threshold = Otsu(histogram, total);
+        int borderAbove = 0, border = 0;
+        for (int x = left; x < right; x++)
+        {
+            borderAbove += (grey[(top * width) + x] > threshold ? 1 : 0) + (grey[((bottom - 1) * width) + x] > threshold ? 1 : 0);
+            border += 2;
+        }
+
+        for (int y = top; y < bottom; y++)
+        {
+            borderAbove += (grey[(y * width) + left] > threshold ? 1 : 0) + (grey[(y * width) + right - 1] > threshold ? 1 : 0);
+            border += 2;
+        }
+
+        bool textIsBright = borderAbove * 2 < border;
+        for (int y = top; y < bottom; y++)
+        {
+            for (int x = left; x < right; x++)
+            {
+                int i = (y * width) + x;
+                if ((grey[i] > threshold) == textIsBright)
+                {
+                    mask[i] = 255;
+                }
+            }
+        }
+    }
+
+    private static int Otsu(ReadOnlySpan<int> histogram, int total)
+    {
+        double sumAll = 0;
+        for (int i = 0; i < 256; i++)
+        {
+            sumAll += i * (double)histogram[i];
+        }
+
+        double sumBackground = 0, best = -1;
+        int weightBackground = 0, threshold = 127;
+        for (int t = 0; t < 256; t++)
+        {
+            weightBackground += histogram[t];
+            if (weightBackground == 0)
+            {
+                continue;
+            }
+
+            int weightForeground = total - weightBackground;
+            if (weightForeground == 0)
+            {
+                break;
+            }
+
+            sumBackground += t * (double)histogram[t];
+            double meanBackground = sumBackground / weightBackground;
+            double meanForeground = (sumAll - sumBackground) / weightForeground;
+            double between = (double)weightBackground * weightForeground * (meanBackground - meanForeground) * (meanBackground - meanForeground);
+            if (between > best)
+            {
+                best = between;
+                threshold = t;
+            }
+        }
+
+        return threshold;
+    }
+}
