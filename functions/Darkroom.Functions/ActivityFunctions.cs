@@ -11,6 +11,8 @@ public sealed class ActivityFunctions(
     ValidateActivity validate,
     SegmentActivity segment,
     ComposeActivity compose,
+    MaskActivity mask,
+    InpaintActivity inpaint,
     PersistActivity persist,
     FailActivity fail)
 {
@@ -29,6 +31,14 @@ public sealed class ActivityFunctions(
     [Function(ActivityNames.Compose)]
     public Task<ComposeResult> Compose([ActivityTrigger] ComposeRequest input, FunctionContext context) =>
         ActivityFailure.Wrap(ActivityNames.Compose, () => compose.RunAsync(input, context.CancellationToken));
+
+    [Function(ActivityNames.Mask)]
+    public Task<MaskResult> Mask([ActivityTrigger] MaskRequest input, FunctionContext context) =>
+        ActivityFailure.Wrap(ActivityNames.Mask, () => mask.RunAsync(input, context.CancellationToken));
+
+    [Function(ActivityNames.Inpaint)]
+    public Task<ComposeResult> Inpaint([ActivityTrigger] InpaintRequest input, FunctionContext context) =>
+        ActivityFailure.Wrap(ActivityNames.Inpaint, () => inpaint.RunAsync(input, context.CancellationToken));
 
     [Function(ActivityNames.Persist)]
     public Task<PersistResult> Persist([ActivityTrigger] PersistRequest input, FunctionContext context) =>

@@ -1,4 +1,5 @@
 using Darkroom.Api.Endpoints;
+using Darkroom.Core.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -39,7 +40,13 @@ public sealed class HttpFunctions(
     public async Task<IResult> RemoveBackground(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/remove-background")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        await ProblemMapping.GuardAsync(async () => await RemoveBackgroundApi.RemoveBackground(req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
+        await ProblemMapping.GuardAsync(async () => await SyncApi.RunAsync(JobOperation.RemoveBackground, req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
+
+    [Function("RemoveWatermark")]
+    public async Task<IResult> RemoveWatermark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/remove-watermark")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) =>
+        await ProblemMapping.GuardAsync(async () => await SyncApi.RunAsync(JobOperation.RemoveWatermark, req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
 
     [Function("CreateBatch")]
     public async Task<IResult> CreateBatch(

@@ -45,7 +45,7 @@ public static class DarkroomServiceCollectionExtensions
     public static IEndpointRouteBuilder MapDarkroomApi(this IEndpointRouteBuilder app)
     {
         app.MapJobsApi();
-        app.MapRemoveBackgroundApi();
+        app.MapSyncApi();
         app.MapBatchesApi();
         app.MapHealthApi();
         app.MapOpenApi();

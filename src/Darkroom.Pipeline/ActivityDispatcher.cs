@@ -13,13 +13,15 @@ public sealed class ActivityDispatcher(
     ValidateActivity validate,
     SegmentActivity segment,
     ComposeActivity compose,
+    MaskActivity mask,
+    InpaintActivity inpaint,
     PersistActivity persist,
     FailActivity fail)
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     public static IReadOnlyList<string> Names { get; } =
-        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Fail];
+        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail];
 
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
     {
@@ -27,6 +29,8 @@ public sealed class ActivityDispatcher(
         ActivityNames.Validate => Serialize(await validate.RunAsync(Read<ValidateRequest>(inputJson), cancellationToken)),
         ActivityNames.Segment => Serialize(await segment.RunAsync(Read<SegmentRequest>(inputJson), cancellationToken)),
         ActivityNames.Compose => Serialize(await compose.RunAsync(Read<ComposeRequest>(inputJson), cancellationToken)),
+        ActivityNames.Mask => Serialize(await mask.RunAsync(Read<MaskRequest>(inputJson), cancellationToken)),
+        ActivityNames.Inpaint => Serialize(await inpaint.RunAsync(Read<InpaintRequest>(inputJson), cancellationToken)),
         ActivityNames.Persist => Serialize(await persist.RunAsync(Read<PersistRequest>(inputJson), cancellationToken)),
         ActivityNames.Fail => Serialize(await fail.RunAsync(Read<FailRequest>(inputJson), cancellationToken)),
         _ => throw new InvalidOperationException($"No activity named '{name}'."),

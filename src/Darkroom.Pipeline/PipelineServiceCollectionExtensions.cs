@@ -26,6 +26,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ValidateActivity>();
         services.AddSingleton<SegmentActivity>();
         services.AddSingleton<ComposeActivity>();
+        services.AddSingleton<TextDetector>();
+        services.AddSingleton<MaskActivity>();
+        services.AddSingleton<InpaintActivity>();
         services.AddSingleton<PersistActivity>();
         services.AddSingleton<FailActivity>();
         services.AddSingleton<ActivityDispatcher>();

@@ -131,7 +131,8 @@ public static class JobsApi
             upload.FileName,
             upload.Background,
             upload.OptionsJson,
-            IdempotencyKey(request));
+            IdempotencyKey(request),
+            upload.Mask);
         return await services.Submitter.SubmitAsync(submission, starter, cancellationToken);
     }
 
@@ -168,5 +169,5 @@ public static class JobsApi
     internal static JobOperation ParseOperation(string? name) =>
         name is null ? JobOperation.RemoveBackground
         : JobOperations.TryParse(name, out JobOperation operation) ? operation
-        : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{name}'; expected {JobOperations.RemoveBackgroundName}.");
+        : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{name}'; expected {JobOperations.RemoveBackgroundName} or {JobOperations.RemoveWatermarkName}.");
 }

@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Http;
 namespace Darkroom.Api.Endpoints;
 
 /// <summary>The parts of a multipart job request.</summary>
-public sealed record Upload(byte[] Image, string? FileName, byte[]? Background, string? OptionsJson, string? Operation);
+public sealed record Upload(byte[] Image, string? FileName, byte[]? Background, string? OptionsJson, string? Operation, byte[]? Mask);
 
 /// <summary>Reads a multipart job request, enforcing the size limit before buffering anything it can.</summary>
 public static class UploadReader
 {
-    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "options", "operation" };
+    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "mask", "options", "operation" };
 
     /// <summary>Room for a background image beside the photo, plus multipart framing.</summary>
     public static long MaxRequestBytes(ImagingOptions limits) => (limits.MaxUploadBytes * 2) + (1 << 20);
@@ -34,12 +34,13 @@ public static class UploadReader
         string? unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).FirstOrDefault(k => !KnownFields.Contains(k));
         if (unknown is not null)
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, options, operation.");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, mask, options, operation.");
         }
 
         IFormFile image = form.Files.GetFile("image")
             ?? throw new DarkroomException(ErrorCodes.ImageMissing, 400, "No file in the form part 'image'.");
         IFormFile? background = form.Files.GetFile("background");
+        IFormFile? mask = form.Files.GetFile("mask");
         string? options = form.TryGetValue("options", out Microsoft.Extensions.Primitives.StringValues optionValues) ? optionValues.ToString() : null;
         if (options is null && form.Files.GetFile("options") is { } optionsFile)
         {
@@ -53,7 +54,8 @@ public static class UploadReader
             image.FileName,
             background is null ? null : await ReadFileAsync(background, probe, limits, cancellationToken),
             options,
-            operation);
+            operation,
+            mask is null ? null : await ReadFileAsync(mask, probe, limits, cancellationToken));
     }
 
     /// <summary>A batch request: every file part named <c>images</c>, with one <c>operation</c> and one <c>options</c>.</summary>

@@ -10,7 +10,8 @@ public sealed record JobSubmission(
     string? FileName,
     byte[]? Background,
     string? OptionsJson,
-    string? IdempotencyKey);
+    string? IdempotencyKey,
+    byte[]? Mask = null);
 
 /// <summary>The job that a submission started, or the earlier one its Idempotency-Key points at.</summary>
 public sealed record SubmitOutcome(JobRecord Job, bool Created);

@@ -35,6 +35,8 @@ public sealed class JobSubmitter(
             ProbeBackground(submission.Background);
         }
 
+        CheckMask(submission, facts);
+
         string requestHash = RequestHash(submission);
         DateTimeOffset now = clock.GetUtcNow();
         string jobId = JobIds.New(now);
@@ -59,9 +61,10 @@ public sealed class JobSubmitter(
             UpdatedAt = now,
             SourceBlob = ArtifactPaths.Source(tenant, jobId),
             BackgroundBlob = submission.Background is null ? null : ArtifactPaths.Background(tenant, jobId),
+            MaskBlob = submission.Mask is null ? null : ArtifactPaths.UploadedMask(tenant, jobId),
             FileName = submission.FileName,
             BatchId = batchId,
-            OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, options.RemoveBackground?.Format.Extension()),
+            OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, (options.RemoveBackground?.Format ?? options.RemoveWatermark?.Format)?.Extension()),
             Input = facts,
             Options = options,
             RequestHash = requestHash,
@@ -74,6 +77,11 @@ public sealed class JobSubmitter(
             if (job.BackgroundBlob is not null)
             {
                 await artifacts.PutAsync(job.BackgroundBlob, submission.Background, "application/octet-stream", cancellationToken);
+            }
+
+            if (job.MaskBlob is not null)
+            {
+                await artifacts.PutAsync(job.MaskBlob, submission.Mask, "application/octet-stream", cancellationToken);
             }
 
             await jobs.TryCreateAsync(job, cancellationToken);
@@ -123,6 +131,22 @@ public sealed class JobSubmitter(
                 throw Problems.InvalidOptions($"Model '{model}' is a {spec.Task} model; remove-background needs a segmentation model.");
             }
         }
+    }
+
+    /// <summary>Only remove-watermark takes a mask; an uploaded one must be an image of the photo's aspect that marks something but not everything.</summary>
+    private static void CheckMask(JobSubmission submission, ImageFacts facts)
+    {
+        if (submission.Mask is null)
+        {
+            return;
+        }
+
+        if (submission.Operation != JobOperation.RemoveWatermark)
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "Only remove-watermark takes a 'mask' part.");
+        }
+
+        MaskOps.CheckCoverage(MaskOps.FromUpload(submission.Mask, facts.Width, facts.Height));
     }
 
     private void ProbeBackground(byte[] background)

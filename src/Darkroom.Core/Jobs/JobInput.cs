@@ -10,4 +10,5 @@ public sealed record JobInput(
     string SourceBlob,
     string? BackgroundBlob,
     JobOptions Options,
-    string? OutboxBlob = null);
+    string? OutboxBlob = null,
+    string? MaskBlob = null);

@@ -31,6 +31,9 @@ public sealed record JobRecord
 
     public string? FileName { get; init; }
 
+    /// <summary>An uploaded inpainting mask, for remove-watermark.</summary>
+    public string? MaskBlob { get; init; }
+
     /// <summary>For blob-drop jobs: where the result is also written (<c>outbox/{operation}/{path}</c>).</summary>
     public string? OutboxBlob { get; init; }
 
@@ -53,5 +56,5 @@ public sealed record JobRecord
     /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
     public string? RequestHash { get; init; }
 
-    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options, OutboxBlob);
+    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options, OutboxBlob, MaskBlob);
 }

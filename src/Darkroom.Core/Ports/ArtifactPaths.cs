@@ -18,6 +18,10 @@ public static class ArtifactPaths
 
     public static string Background(string tenant, string jobId) => $"{Uploads}/{JobPrefix(tenant, jobId)}background";
 
+    public static string UploadedMask(string tenant, string jobId) => $"{Uploads}/{JobPrefix(tenant, jobId)}mask";
+
+    public static string InpaintMask(string tenant, string jobId) => $"{Work}/{JobPrefix(tenant, jobId)}mask.png";
+
     public static string Matte(string tenant, string jobId) => $"{Work}/{JobPrefix(tenant, jobId)}matte.png";
 
     public static string Result(string tenant, string jobId, string extension) => $"{Results}/{JobPrefix(tenant, jobId)}result.{extension}";

@@ -33,6 +33,13 @@ public sealed record ComposeRequest(
 public sealed record ComposeResult(JobResult Result, long ElapsedMs);
 
 /// <param name="OutboxBlob">Where a blob-drop job's result is also written, or null.</param>
+public sealed record MaskRequest(string JobId, string Tenant, string SourceBlob, string? UploadedMaskBlob, RemoveWatermarkOptions Options);
+
+/// <summary>The mask at the photo's size (PNG, white = fill), how much it covers and how many text regions were found.</summary>
+public sealed record MaskResult(string MaskBlob, double Coverage, int TextRegions, long ElapsedMs);
+
+public sealed record InpaintRequest(string JobId, string Tenant, string SourceBlob, string MaskBlob, RemoveWatermarkOptions Options);
+
 public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings, string? OutboxBlob);
 
 public sealed record PersistResult(long ElapsedMs);

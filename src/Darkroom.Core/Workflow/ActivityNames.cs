@@ -7,6 +7,8 @@ public static class ActivityNames
     public const string Validate = "Validate";
     public const string Segment = "Segment";
     public const string Compose = "Compose";
+    public const string Mask = "Mask";
+    public const string Inpaint = "Inpaint";
     public const string Persist = "Persist";
     public const string Fail = "Fail";
 }

@@ -28,6 +28,7 @@ public static class JobWorkflow
             JobResult? result = input.Operation switch
             {
                 JobOperation.RemoveBackground => await RemoveBackgroundAsync(context, input, timings),
+                JobOperation.RemoveWatermark => await RemoveWatermarkAsync(context, input, timings),
                 _ => throw new InvalidOperationException($"No workflow for {input.Operation}."),
             };
 
@@ -66,6 +67,33 @@ public static class JobWorkflow
 
     private static JobOutcome Canceled(List<StageTiming> timings) =>
         new(JobStatus.Canceled, null, new JobError(ErrorCodes.JobCanceled, "The job was deleted or canceled while it ran.", 410), timings);
+
+    private static async Task<JobResult?> RemoveWatermarkAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
+    {
+        Options.RemoveWatermarkOptions options = input.Options.RemoveWatermark ?? new Options.RemoveWatermarkOptions();
+        if (!await ReportAsync(context, input, JobStage.Mask, 20, timings))
+        {
+            return null;
+        }
+
+        MaskResult mask = await context.CallActivityAsync<MaskResult>(
+            ActivityNames.Mask,
+            new MaskRequest(input.JobId, input.Tenant, input.SourceBlob, input.MaskBlob, options),
+            RetrySpec.Transient);
+        timings.Add(new StageTiming(JobStage.Mask, mask.ElapsedMs));
+
+        if (!await ReportAsync(context, input, JobStage.Inpaint, 50, timings))
+        {
+            return null;
+        }
+
+        ComposeResult inpainted = await context.CallActivityAsync<ComposeResult>(
+            ActivityNames.Inpaint,
+            new InpaintRequest(input.JobId, input.Tenant, input.SourceBlob, mask.MaskBlob, options),
+            RetrySpec.Transient);
+        timings.Add(new StageTiming(JobStage.Inpaint, inpainted.ElapsedMs));
+        return inpainted.Result;
+    }
 
     private static async Task<JobResult?> RemoveBackgroundAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
     {

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Darkroom.Core.Errors;
+using Darkroom.Core.Images;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
+using Darkroom.Core.Ports;
+using Darkroom.Core.Workflow;
+using Darkroom.Imaging;
+using Microsoft.Extensions.Options;
+using NetVips;
+
+namespace Darkroom.Pipeline.Activities;
+
+/// <summary>
+/// Fills the masked pixels and writes the result; only masked pixels change, so everything else is
+/// byte-identical in lossless formats. Telea runs on the mask's bounding box plus its radius, at full
+/// resolution, whatever the HD strategy (which matters for fixed-size models such as LaMa).
+/// </summary>
+public sealed class InpaintActivity(IArtifactStore artifacts, IOptions<ImagingOptions> imaging)
+{
+    /// <summary>Neighbourhood radius of Telea, in pixels.</summary>
+    public const int Radius = 5;
+
+    public async Task<ComposeResult> RunAsync(InpaintRequest request, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (request.Options.Model == InpaintModel.Lama)
+        {
+            throw new DarkroomException(ErrorCodes.ModelUnavailable, 503, "The LaMa model is not installed on this deployment; use model 'telea' or 'auto'.");
+        }
+
+        byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
+        byte[] maskPng = await artifacts.ReadRequiredAsync(request.MaskBlob, cancellationToken);
+        (byte[] encoded, int width, int height) = Render(source, maskPng, request.Options);
+        OutputFormat format = request.Options.Format;
+        string resultBlob = ArtifactPaths.Result(request.Tenant, request.JobId, format.Extension());
+        await artifacts.PutAsync(resultBlob, encoded, format.ContentType(), cancellationToken);
+        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height), stopwatch.ElapsedMilliseconds);
+    }
+
+    private (byte[] Encoded, int Width, int Height) Render(byte[] source, byte[] maskPng, RemoveWatermarkOptions options)
+    {
+        using Image maskImage = Image.NewFromBuffer(maskPng);
+        if (options.Output == WatermarkOutput.Mask)
+        {
+            return (ImageEncoder.Encode(maskImage, options.Format, options.Quality, imaging.Value.PngCompression), maskImage.Width, maskImage.Height);
+        }
+
+        using Image photo = ImageDecoder.DecodeUpright(source);
+        byte[] mask = maskImage.WriteToMemory<byte>();
+        using Image result = Inpaint(photo, mask);
+        return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height);
+    }
+
+    /// <summary>Inpaints the region around the mask and inserts it back into the photo.</summary>
+    public static Image Inpaint(Image photo, byte[] mask)
+    {
+        int width = photo.Width, height = photo.Height;
+        if (MaskOps.Bounds(mask, width, height) is not { } box)
+        {
+            return photo.Copy();
+        }
+
+        int margin = Radius + 1;
+        int left = Math.Max(0, box.Left - margin), top = Math.Max(0, box.Top - margin);
+        int right = Math.Min(width, box.Left + box.Width + margin), bottom = Math.Min(height, box.Top + box.Height + margin);
+        int w = right - left, h = bottom - top;
+        using Image region = photo.ExtractArea(left, top, w, h);
+        byte[] pixels = region.WriteToMemory<byte>();
+        byte[] regionMask = new byte[w * h];
+        for (int y = 0; y < h; y++)
+        {
+            Array.Copy(mask, ((top + y) * width) + left, regionMask, y * w, w);
+        }
+
+        TeleaInpainter.Inpaint(pixels, regionMask, w, h, region.Bands, Radius);
+        using Image patch = Image.NewFromMemory(pixels, w, h, region.Bands, Enums.BandFormat.Uchar).Copy(interpretation: photo.Interpretation);
+        return photo.Insert(patch, left, top);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Headers;
+using NetVips;
+
+namespace Darkroom.Server.Tests;
+
+[TestClass]
+public sealed class RemoveWatermarkApiTests
+{
+    private static DarkroomHost s_host = null!;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context) =>
+        s_host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken, new() { ["Darkroom:Inference:Preload"] = "" });
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await s_host.DisposeAsync();
+
+    [TestMethod]
+    public async Task RemoveWatermark_AutoMask_CleansTheTextAndLeavesTheRestUntouched()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (byte[] png, Image clean, byte[] truth) = TestImages.Watermarked(TestImages.Coffee);
+        using Image _ = clean;
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-watermark", DarkroomHost.Form(png, "coffee.png"), ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using Image result = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        using Image marked = Image.NewFromBuffer(png);
+        double before = TestImages.PsnrInside(marked, clean, truth), after = TestImages.PsnrInside(result, clean, truth);
+        TestContext.WriteLine($"PSNR inside the watermark: {before:0.0} dB before, {after:0.0} dB after");
+        Assert.IsGreaterThan(before + 8, after);
+        using Image away = (result.Crop(0, 0, 200, 150) - marked.Crop(0, 0, 200, 150)).Abs();
+        Assert.AreEqual(0, away.Max(), "pixels far from the watermark are byte-identical in a PNG result");
+    }
+
+    [TestMethod]
+    public async Task RemoveWatermark_UploadedMask_AndMaskOutput_ReturnTheMaskUsed()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (byte[] png, Image clean, byte[] truth) = TestImages.Watermarked(TestImages.Cat);
+        using Image _ = clean;
+        using Image mask = MaskImage(truth, clean.Width, clean.Height);
+        using MultipartFormDataContent form = DarkroomHost.Form(png, "cat.png", """{"output":"mask","dilate":0}""");
+        form.Add(File(mask.PngsaveBuffer()), "mask", "mask.png");
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-watermark", form, ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using Image returned = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.AreEqual(1, returned.Bands);
+        using Image difference = (returned - mask).Abs();
+        Assert.AreEqual(0, difference.Max());
+    }
+
+    public static IEnumerable<object[]> BadMasks =>
+    [
+        ["another aspect", Blank(100, 100, 255), 422, "mask.size_mismatch"],
+        ["empty", Blank(451, 300, 0), 422, "mask.empty"],
+        ["everything", Blank(451, 300, 255), 422, "mask.covers_everything"],
+        ["not an image", TestImages.Text, 415, "mask.invalid"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(BadMasks))]
+    public async Task RemoveWatermark_BadMask_IsAProblem_AndStoresNothing(string what, byte[] mask, int status, string code)
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (int blobsBefore, int jobsBefore) = await s_host.CountStoredAsync(ct);
+        using MultipartFormDataContent form = DarkroomHost.Form(TestImages.Photo(TestImages.Cat), "cat.jpg");
+        form.Add(File(mask), "mask", "mask.png");
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-watermark", form, ct);
+
+        Assert.AreEqual(status, (int)response.StatusCode, what);
+        Assert.AreEqual(code, await JobsApiTests.CodeOfAsync(response, ct), what);
+        Assert.AreEqual((blobsBefore, jobsBefore), await s_host.CountStoredAsync(ct), $"{what} left something in storage");
+    }
+
+    private static Image MaskImage(byte[] mask, int width, int height) => Image.NewFromMemory(mask, width, height, 1, Enums.BandFormat.Uchar);
+
+    private static byte[] Blank(int width, int height, double value) =>
+        (Image.Black(width, height) + value).Cast(Enums.BandFormat.Uchar).PngsaveBuffer();
+
+    private static ByteArrayContent File(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+}
