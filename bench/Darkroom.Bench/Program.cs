@@ -7,6 +7,12 @@ using Darkroom.Bench;
 // with --url, through the HTTP API of a running server. Prints images/s, mean and p95 latency, peak RSS.
 // Usage: dotnet run -c Release --project bench/Darkroom.Bench -- <folder> [--repeat N] [--concurrency N]
 //        [--model isnet] [--url http://localhost:7071] [--server-pid PID] [--models ./models]
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
+if (args.Contains("--inpaint"))
+{
+    return InpaintBench.Run(BenchArgs.Parse(args).Repeat);
+}
+
 BenchArgs a = BenchArgs.Parse(args);
 string[] files = [.. Directory.EnumerateFiles(a.Folder).Where(f => !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)];
 if (files.Length == 0)
