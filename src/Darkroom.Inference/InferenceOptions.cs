@@ -39,6 +39,10 @@ public sealed class InferenceOptions
     public string DefaultSegmentationModel { get; set; } = "isnet";
 
     /// <summary>Models loaded and warmed up at start, so the first job does not pay for it.</summary>
+    /// <summary>Catalog id of the inpainting model used by remove-watermark when installed (model <c>auto</c> or <c>lama</c>).</summary>
+    [Required]
+    public string InpaintingModel { get; set; } = "lama";
+
     /// <remarks>Comma-separated catalog ids; empty loads nothing up front.</remarks>
     public string Preload { get; set; } = "isnet";
 }

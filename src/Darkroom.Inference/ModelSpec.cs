@@ -20,6 +20,12 @@ public sealed record ModelSpec
 
     public required string Output { get; init; }
 
+    /// <summary>What the output's 1.0 means in 8-bit pixels: 1 for a [0, 255] output, 255 for a [0, 1] output.</summary>
+    public float OutputScale { get; init; } = 1;
+
+    /// <summary>Extra inputs after the first, by name (LaMa's <c>mask</c>).</summary>
+    public string[] ExtraInputs { get; init; } = [];
+
     public string? Licence { get; init; }
 
     public string? Source { get; init; }

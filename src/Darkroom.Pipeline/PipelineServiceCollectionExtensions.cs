@@ -27,6 +27,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<SegmentActivity>();
         services.AddSingleton<ComposeActivity>();
         services.AddSingleton<TextDetector>();
+        services.AddSingleton<LamaInpainter>();
         services.AddSingleton<MaskActivity>();
         services.AddSingleton<InpaintActivity>();
         services.AddSingleton<PersistActivity>();

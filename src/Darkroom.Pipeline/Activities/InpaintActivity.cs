@@ -6,6 +6,7 @@ using Darkroom.Core.Options;
 using Darkroom.Core.Ports;
 using Darkroom.Core.Workflow;
 using Darkroom.Imaging;
+using Darkroom.Inference;
 using Microsoft.Extensions.Options;
 using NetVips;
 
@@ -13,10 +14,10 @@ namespace Darkroom.Pipeline.Activities;
 
 /// <summary>
 /// Fills the masked pixels and writes the result; only masked pixels change, so everything else is
-/// byte-identical in lossless formats. Telea runs on the mask's bounding box plus its radius, at full
-/// resolution, whatever the HD strategy (which matters for fixed-size models such as LaMa).
+/// byte-identical in lossless formats. LaMa when it is installed (model <c>auto</c>) or asked for, with the HD
+/// strategy; otherwise Telea, on the mask's bounding box plus its radius at full resolution.
 /// </summary>
-public sealed class InpaintActivity(IArtifactStore artifacts, IOptions<ImagingOptions> imaging)
+public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama, IOptions<ImagingOptions> imaging, IOptions<InferenceOptions> inference)
 {
     /// <summary>Neighbourhood radius of Telea, in pixels.</summary>
     public const int Radius = 5;
@@ -24,21 +25,27 @@ public sealed class InpaintActivity(IArtifactStore artifacts, IOptions<ImagingOp
     public async Task<ComposeResult> RunAsync(InpaintRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        if (request.Options.Model == InpaintModel.Lama)
+        string lamaModel = inference.Value.InpaintingModel;
+        bool useLama = request.Options.Model switch
         {
-            throw new DarkroomException(ErrorCodes.ModelUnavailable, 503, "The LaMa model is not installed on this deployment; use model 'telea' or 'auto'.");
-        }
+            InpaintModel.Telea => false,
+            InpaintModel.Lama => lama.IsInstalled(lamaModel)
+                ? true
+                : throw new DarkroomException(ErrorCodes.ModelUnavailable, 503, $"The LaMa model '{lamaModel}' is not installed on this deployment; use model 'telea' or 'auto'."),
+            _ => lama.IsInstalled(lamaModel),
+        };
 
         byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
         byte[] maskPng = await artifacts.ReadRequiredAsync(request.MaskBlob, cancellationToken);
-        (byte[] encoded, int width, int height) = Render(source, maskPng, request.Options);
+        (byte[] encoded, int width, int height) = await RenderAsync(source, maskPng, request.Options, useLama ? lamaModel : null, cancellationToken);
         OutputFormat format = request.Options.Format;
         string resultBlob = ArtifactPaths.Result(request.Tenant, request.JobId, format.Extension());
         await artifacts.PutAsync(resultBlob, encoded, format.ContentType(), cancellationToken);
         return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height), stopwatch.ElapsedMilliseconds);
     }
 
-    private (byte[] Encoded, int Width, int Height) Render(byte[] source, byte[] maskPng, RemoveWatermarkOptions options)
+    private async Task<(byte[] Encoded, int Width, int Height)> RenderAsync(
+        byte[] source, byte[] maskPng, RemoveWatermarkOptions options, string? lamaModel, CancellationToken cancellationToken)
     {
         using Image maskImage = Image.NewFromBuffer(maskPng);
         if (options.Output == WatermarkOutput.Mask)
@@ -48,7 +55,9 @@ public sealed class InpaintActivity(IArtifactStore artifacts, IOptions<ImagingOp
 
         using Image photo = ImageDecoder.DecodeUpright(source);
         byte[] mask = maskImage.WriteToMemory<byte>();
-        using Image result = Inpaint(photo, mask);
+        using Image result = lamaModel is null
+            ? Inpaint(photo, mask)
+            : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
         return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height);
     }
 

@@ -1,0 +1,121 @@
+using System.Buffers;
+using Darkroom.Core.Options;
+using Darkroom.Imaging;
+using Microsoft.ML.OnnxRuntime;
+using NetVips;
+
+namespace Darkroom.Inference;
+
+/// <summary>
+/// LaMa-style inpainting (image + mask in at a fixed square size, image out). The region given to the model
+/// follows the HD strategy: <c>crop</c> a margin around the mask, <c>resize</c> or <c>original</c> the whole
+/// photo. The region is scaled (aspect kept, never up) and edge-padded to the model's square; the answer is
+/// scaled back and blended in only inside the mask, feathered at its edge, so pixels outside the mask stay
+/// byte-identical.
+/// </summary>
+public sealed class LamaInpainter(ModelSessions sessions)
+{
+    /// <summary>Context kept around the mask for the crop strategy, in pixels.</summary>
+    public const int CropMargin = 128;
+
+    public bool IsInstalled(string modelId) =>
+        sessions.Catalog.Contains(modelId) && File.Exists(sessions.ModelPath(sessions.Catalog.Get(modelId)));
+
+    /// <param name="photo">Upright sRGB uchar, three or four bands (alpha passes through).</param>
+    /// <param name="mask">One byte a pixel, the photo's size; non-zero = fill.</param>
+    public async Task<Image> InpaintAsync(Image photo, byte[] mask, HdStrategy strategy, string modelId, CancellationToken cancellationToken)
+    {
+        LoadedModel model = await sessions.GetAsync(modelId, cancellationToken);
+        int width = photo.Width, height = photo.Height;
+        if (MaskOps.Bounds(mask, width, height) is not { } box)
+        {
+            return photo.Copy();
+        }
+
+        (int left, int top, int w, int h) = strategy == HdStrategy.Crop
+            ? Expand(box, CropMargin, width, height)
+            : (0, 0, width, height);
+        int size = model.Spec.Input.Width;
+        double scale = Math.Min(1.0, (double)size / Math.Max(w, h));
+        int sw = Math.Max(1, (int)Math.Round(w * scale)), sh = Math.Max(1, (int)Math.Round(h * scale));
+
+        using Image region = photo.ExtractArea(left, top, w, h);
+        using Image rgb = region.Bands > 3 ? region.ExtractBand(0, n: 3) : region.Copy();
+        using Image maskImage = MaskOps.ToImage(mask, width, height);
+        using Image regionMask = maskImage.ExtractArea(left, top, w, h);
+        using Image smallRgb = Scale(rgb, sw, sh, Enums.Kernel.Lanczos3).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Copy);
+        using Image smallMask = Scale(regionMask, sw, sh, Enums.Kernel.Nearest).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Black);
+
+        byte[] filled = Run(model, smallRgb.WriteToMemory<byte>(), smallMask.WriteToMemory<byte>(), size);
+        using Image answer = Image.NewFromMemory(filled, size, size, 3, Enums.BandFormat.Uchar);
+        using Image cropped = answer.ExtractArea(0, 0, sw, sh);
+        using Image patch = Scale(cropped, w, h, Enums.Kernel.Lanczos3);
+        using Image blended = Blend(rgb, patch, regionMask);
+        using Image withAlpha = region.Bands > 3 ? blended.Bandjoin(region.ExtractBand(3, n: region.Bands - 3)) : blended.Copy();
+        using Image typed = withAlpha.Copy(interpretation: photo.Interpretation);
+        return photo.Insert(typed, left, top);
+    }
+
+    private static byte[] Run(LoadedModel model, byte[] rgb, byte[] mask, int size)
+    {
+        int plane = size * size;
+        float[] image = ArrayPool<float>.Shared.Rent(3 * plane);
+        float[] holes = ArrayPool<float>.Shared.Rent(plane);
+        try
+        {
+            TensorBuilder.ToNchw(rgb, size, size, model.Spec.Input.Normalization, image);
+            for (int i = 0; i < plane; i++)
+            {
+                holes[i] = mask[i] != 0 ? 1f : 0f;
+            }
+
+            using OrtValue imageValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, image.AsMemory(0, 3 * plane), [1, 3, size, size]);
+            using OrtValue maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, holes.AsMemory(0, plane), [1, 1, size, size]);
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(
+                runOptions, [model.Spec.Input.Name, model.Spec.ExtraInputs[0]], [imageValue, maskValue], [model.Spec.Output]);
+            ReadOnlySpan<float> output = outputs[0].GetTensorDataAsSpan<float>();
+            byte[] pixels = new byte[3 * plane];
+            float outputScale = model.Spec.OutputScale;
+            for (int c = 0; c < 3; c++)
+            {
+                for (int i = 0; i < plane; i++)
+                {
+                    float v = (output[(c * plane) + i] * outputScale) + 0.5f;
+                    pixels[(i * 3) + c] = v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+                }
+            }
+
+            return pixels;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(image);
+            ArrayPool<float>.Shared.Return(holes);
+        }
+    }
+
+    /// <summary>original × (1 − a) + patch × a, with a = the mask softened at its edge and zero outside it.</summary>
+    private static Image Blend(Image original, Image patch, Image mask)
+    {
+        using Image soft = mask.Gaussblur(1.5);
+        using Image inside = mask > 0;
+        using Image alpha = (soft * (inside / 255.0)) / 255.0;
+        using Image mixed = (original * (1.0 - alpha)) + (patch * alpha);
+        using Image rounded = mixed.Round(Enums.OperationRound.Rint);
+        return rounded.Cast(Enums.BandFormat.Uchar);
+    }
+
+    private static Image Scale(Image image, int width, int height, Enums.Kernel kernel) =>
+        image.Width == width && image.Height == height
+            ? image.Copy()
+            : image.Resize((double)width / image.Width, kernel: kernel, vscale: (double)height / image.Height)
+                .Gravity(Enums.CompassDirection.NorthWest, width, height, extend: Enums.Extend.Copy);
+
+    private static (int Left, int Top, int Width, int Height) Expand((int Left, int Top, int Width, int Height) box, int margin, int width, int height)
+    {
+        int left = Math.Max(0, box.Left - margin), top = Math.Max(0, box.Top - margin);
+        int right = Math.Min(width, box.Left + box.Width + margin), bottom = Math.Min(height, box.Top + box.Height + margin);
+        return (left, top, right - left, bottom - top);
+    }
+}
