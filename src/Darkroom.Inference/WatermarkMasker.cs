@@ -17,6 +17,12 @@ public static class WatermarkMasker
     /// <summary>Luminance standard deviation under which a box counts as a low-contrast overlay.</summary>
     public const double LowContrast = 28;
 
+    /// <summary>How far beyond a kept box's sides strokes are looked for, as a fraction of its height.</summary>
+    public const double SideReach = 1.0;
+
+    /// <summary>How far the stroke cut moves from the Otsu threshold towards the text's mean tone.</summary>
+    public const double StrokeBias = 0.25;
+
     public static byte[] Build(Image photo, IReadOnlyList<TextBox> boxes, MaskMode mode)
     {
         int width = photo.Width, height = photo.Height;
@@ -34,7 +40,9 @@ public static class WatermarkMasker
 
             if (mode == MaskMode.Text || IsWatermarkLike(box, boxes, grey, width, height, left, top, right, bottom))
             {
-                MarkStrokes(grey, mask, width, left, top, right, bottom);
+                // Symbols beside the words (©, ®, a logo glyph) often fall outside the detector's box: look a little wider.
+                int reach = (int)(box.Height * SideReach);
+                MarkStrokes(grey, mask, width, Math.Max(0, left - reach), top, Math.Min(width, right + reach), bottom);
             }
         }
 
@@ -101,12 +109,27 @@ public static class WatermarkMasker
         }
 
         bool textIsBright = borderAbove * 2 < border;
+
+        // Move the cut a quarter of the way from Otsu towards the text's mean: background pixels that merely lean
+        // towards the text's tone (bright fur under white text) stay out; dilation restores the soft edges.
+        long textSum = 0, textCount = 0;
+        for (int v = 0; v < 256; v++)
+        {
+            if ((v > threshold) == textIsBright)
+            {
+                textSum += (long)v * histogram[v];
+                textCount += histogram[v];
+            }
+        }
+
+        double textMean = textCount == 0 ? threshold : (double)textSum / textCount;
+        double cut = threshold + ((textMean - threshold) * StrokeBias);
         for (int y = top; y < bottom; y++)
         {
             for (int x = left; x < right; x++)
             {
                 int i = (y * width) + x;
-                if ((grey[i] > threshold) == textIsBright)
+                if (textIsBright ? grey[i] > cut : grey[i] < cut)
                 {
                     mask[i] = 255;
                 }
