@@ -48,6 +48,22 @@ public sealed class JobWorkflowTests
     }
 
     [TestMethod]
+    public async Task RunAsync_RemoveWatermark_FindsTheMaskThenInpaints()
+    {
+        var context = new ScriptedContext();
+
+        JobOutcome outcome = await JobWorkflow.RunAsync(
+            context,
+            Input with { Operation = JobOperation.RemoveWatermark, Options = new JobOptions { RemoveWatermark = new RemoveWatermarkOptions() } });
+
+        CollectionAssert.AreEqual(
+            new[] { ActivityNames.Validate, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist },
+            context.Calls.Where(c => c != ActivityNames.Progress).ToArray());
+        Assert.AreEqual("work/t1/job1/mask.png", context.Inputs.OfType<InpaintRequest>().Single().MaskBlob);
+        CollectionAssert.AreEqual(new[] { "validate", "mask", "inpaint", "persist" }, outcome.Timings.Select(t => t.Stage).ToArray());
+    }
+
+    [TestMethod]
     public async Task RunAsync_JobDeletedWhileRunning_StopsAtTheNextStage()
     {
         var context = new ScriptedContext { StopAtProgress = 2 };
@@ -114,6 +130,8 @@ public sealed class JobWorkflowTests
                 ActivityNames.Validate => new ValidateResult(new ImageFacts(ImageFormat.Jpeg, 10, 10, 1, false, false, 100), 1),
                 ActivityNames.Segment => new SegmentResult("work/t1/job1/matte.png", "isnet", "cpu", 2),
                 ActivityNames.Compose => new ComposeResult(Result, 3),
+                ActivityNames.Mask => new MaskResult("work/t1/job1/mask.png", 0.01, 1, 6),
+                ActivityNames.Inpaint => new ComposeResult(Result, 7),
                 ActivityNames.Persist => new PersistResult(4),
                 ActivityNames.Fail => new FailResult(5),
                 _ => throw new InvalidOperationException(activity),

@@ -7,6 +7,12 @@ namespace Darkroom.Core.Workflow;
 
 // The records activities exchange: blob names and small facts, never image bytes.
 
+/// <summary>A stage's result, which knows how long its activity ran.</summary>
+public interface ITimedResult
+{
+    long ElapsedMs { get; }
+}
+
 /// <summary>Shows the job's stage, progress and timings so far; answers whether the job should go on.</summary>
 public sealed record ProgressRequest(string JobId, string Tenant, string Stage, int Percent, IReadOnlyList<StageTiming> Timings);
 
@@ -15,12 +21,12 @@ public sealed record ProgressResult(bool Proceed);
 
 public sealed record ValidateRequest(string JobId, string Tenant, string SourceBlob, string? BackgroundBlob);
 
-public sealed record ValidateResult(ImageFacts Facts, long ElapsedMs);
+public sealed record ValidateResult(ImageFacts Facts, long ElapsedMs) : ITimedResult;
 
 public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model);
 
 /// <summary>The matte at the model's resolution; compose scales it to the photo.</summary>
-public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs);
+public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs) : ITimedResult;
 
 public sealed record ComposeRequest(
     string JobId,
@@ -30,19 +36,19 @@ public sealed record ComposeRequest(
     string? BackgroundBlob,
     RemoveBackgroundOptions Options);
 
-public sealed record ComposeResult(JobResult Result, long ElapsedMs);
+public sealed record ComposeResult(JobResult Result, long ElapsedMs) : ITimedResult;
 
 /// <param name="OutboxBlob">Where a blob-drop job's result is also written, or null.</param>
 public sealed record MaskRequest(string JobId, string Tenant, string SourceBlob, string? UploadedMaskBlob, RemoveWatermarkOptions Options);
 
 /// <summary>The mask at the photo's size (PNG, white = fill), how much it covers and how many text regions were found.</summary>
-public sealed record MaskResult(string MaskBlob, double Coverage, int TextRegions, long ElapsedMs);
+public sealed record MaskResult(string MaskBlob, double Coverage, int TextRegions, long ElapsedMs) : ITimedResult;
 
 public sealed record InpaintRequest(string JobId, string Tenant, string SourceBlob, string MaskBlob, RemoveWatermarkOptions Options);
 
 public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings, string? OutboxBlob);
 
-public sealed record PersistResult(long ElapsedMs);
+public sealed record PersistResult(long ElapsedMs) : ITimedResult;
 
 public sealed record FailRequest(string JobId, string Tenant, JobError Error, IReadOnlyList<StageTiming> Timings);
 

@@ -14,35 +14,20 @@ public static class JobWorkflow
         var timings = new List<StageTiming>();
         try
         {
-            if (!await ReportAsync(context, input, JobStage.Validate, 5, timings))
-            {
-                return Canceled(timings);
-            }
-
-            ValidateResult validated = await context.CallActivityAsync<ValidateResult>(
-                ActivityNames.Validate,
-                new ValidateRequest(input.JobId, input.Tenant, input.SourceBlob, input.BackgroundBlob),
-                RetrySpec.Transient);
-            timings.Add(new StageTiming(JobStage.Validate, validated.ElapsedMs));
-
-            JobResult? result = input.Operation switch
+            ValidateResult? validated = await StepAsync<ValidateResult>(
+                context, input, timings, JobStage.Validate, 5, ActivityNames.Validate,
+                new ValidateRequest(input.JobId, input.Tenant, input.SourceBlob, input.BackgroundBlob), RetrySpec.Transient);
+            JobResult? result = validated is null ? null : input.Operation switch
             {
                 JobOperation.RemoveBackground => await RemoveBackgroundAsync(context, input, timings),
                 JobOperation.RemoveWatermark => await RemoveWatermarkAsync(context, input, timings),
                 _ => throw new InvalidOperationException($"No workflow for {input.Operation}."),
             };
 
-            if (result is null || !await ReportAsync(context, input, JobStage.Persist, 90, timings))
-            {
-                return Canceled(timings);
-            }
-
-            PersistResult persisted = await context.CallActivityAsync<PersistResult>(
-                ActivityNames.Persist,
-                new PersistRequest(input.JobId, input.Tenant, result, validated.Facts, [.. timings], input.OutboxBlob),
-                RetrySpec.Persistent);
-            timings.Add(new StageTiming(JobStage.Persist, persisted.ElapsedMs));
-            return new JobOutcome(JobStatus.Completed, result, null, timings);
+            PersistResult? persisted = result is null ? null : await StepAsync<PersistResult>(
+                context, input, timings, JobStage.Persist, 90, ActivityNames.Persist,
+                new PersistRequest(input.JobId, input.Tenant, result, validated!.Facts, [.. timings], input.OutboxBlob), RetrySpec.Persistent);
+            return persisted is null ? Canceled(timings) : new JobOutcome(JobStatus.Completed, result, null, timings);
         }
         catch (ActivityFailedException failure)
         {
@@ -52,6 +37,21 @@ public static class JobWorkflow
                 RetrySpec.Persistent);
             return new JobOutcome(JobStatus.Failed, null, failure.Error, timings);
         }
+    }
+
+    /// <summary>One stage: report it, run its activity, record its time; null when the job went away first.</summary>
+    private static async Task<T?> StepAsync<T>(
+        IWorkflowContext context, JobInput input, List<StageTiming> timings, string stage, int percent, string activity, object request, RetrySpec retry)
+        where T : class, ITimedResult
+    {
+        if (!await ReportAsync(context, input, stage, percent, timings))
+        {
+            return null;
+        }
+
+        T result = await context.CallActivityAsync<T>(activity, request, retry);
+        timings.Add(new StageTiming(stage, result.ElapsedMs));
+        return result;
     }
 
     /// <summary>Shows the stage (an activity, so it is replayed like any other step); false when the job is gone.</summary>
@@ -71,55 +71,24 @@ public static class JobWorkflow
     private static async Task<JobResult?> RemoveWatermarkAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
     {
         Options.RemoveWatermarkOptions options = input.Options.RemoveWatermark ?? new Options.RemoveWatermarkOptions();
-        if (!await ReportAsync(context, input, JobStage.Mask, 20, timings))
-        {
-            return null;
-        }
-
-        MaskResult mask = await context.CallActivityAsync<MaskResult>(
-            ActivityNames.Mask,
-            new MaskRequest(input.JobId, input.Tenant, input.SourceBlob, input.MaskBlob, options),
-            RetrySpec.Transient);
-        timings.Add(new StageTiming(JobStage.Mask, mask.ElapsedMs));
-
-        if (!await ReportAsync(context, input, JobStage.Inpaint, 50, timings))
-        {
-            return null;
-        }
-
-        ComposeResult inpainted = await context.CallActivityAsync<ComposeResult>(
-            ActivityNames.Inpaint,
-            new InpaintRequest(input.JobId, input.Tenant, input.SourceBlob, mask.MaskBlob, options),
-            RetrySpec.Transient);
-        timings.Add(new StageTiming(JobStage.Inpaint, inpainted.ElapsedMs));
-        return inpainted.Result;
+        MaskResult? mask = await StepAsync<MaskResult>(
+            context, input, timings, JobStage.Mask, 20, ActivityNames.Mask,
+            new MaskRequest(input.JobId, input.Tenant, input.SourceBlob, input.MaskBlob, options), RetrySpec.Transient);
+        ComposeResult? inpainted = mask is null ? null : await StepAsync<ComposeResult>(
+            context, input, timings, JobStage.Inpaint, 50, ActivityNames.Inpaint,
+            new InpaintRequest(input.JobId, input.Tenant, input.SourceBlob, mask.MaskBlob, options), RetrySpec.Transient);
+        return inpainted?.Result;
     }
 
     private static async Task<JobResult?> RemoveBackgroundAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
     {
         Options.RemoveBackgroundOptions options = input.Options.RemoveBackground ?? new Options.RemoveBackgroundOptions();
-
-        if (!await ReportAsync(context, input, JobStage.Segment, 20, timings))
-        {
-            return null;
-        }
-
-        SegmentResult segmented = await context.CallActivityAsync<SegmentResult>(
-            ActivityNames.Segment,
-            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model),
-            RetrySpec.Transient);
-        timings.Add(new StageTiming(JobStage.Segment, segmented.ElapsedMs));
-
-        if (!await ReportAsync(context, input, JobStage.Compose, 60, timings))
-        {
-            return null;
-        }
-
-        ComposeResult composed = await context.CallActivityAsync<ComposeResult>(
-            ActivityNames.Compose,
-            new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options),
-            RetrySpec.Transient);
-        timings.Add(new StageTiming(JobStage.Compose, composed.ElapsedMs));
-        return composed.Result;
+        SegmentResult? segmented = await StepAsync<SegmentResult>(
+            context, input, timings, JobStage.Segment, 20, ActivityNames.Segment,
+            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model), RetrySpec.Transient);
+        ComposeResult? composed = segmented is null ? null : await StepAsync<ComposeResult>(
+            context, input, timings, JobStage.Compose, 60, ActivityNames.Compose,
+            new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options), RetrySpec.Transient);
+        return composed?.Result;
     }
 }
