@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Darkroom.Bench;
 
-internal sealed record BenchArgs(string Folder, int Repeat, int Concurrency, string Model, string? Url, int? ServerPid, string ModelDirectory)
+internal sealed record BenchArgs(string Folder, int Repeat, int Concurrency, string Model, string? Url, int? ServerPid, string ModelDirectory, string Key)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -21,6 +21,7 @@ internal sealed record BenchArgs(string Folder, int Repeat, int Concurrency, str
             Value("--model") ?? "isnet",
             Value("--url"),
             Value("--server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-            Value("--models") ?? "models");
+            Value("--models") ?? "models",
+            Value("--key") ?? "dr_dev_local_only_change_me");
     }
 }

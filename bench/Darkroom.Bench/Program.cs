@@ -6,7 +6,7 @@ using Darkroom.Bench;
 // Remove-background over a folder of images: in process (decode, segment, compose, encode, no storage) and,
 // with --url, through the HTTP API of a running server. Prints images/s, mean and p95 latency, peak RSS.
 // Usage: dotnet run -c Release --project bench/Darkroom.Bench -- <folder> [--repeat N] [--concurrency N]
-//        [--model isnet] [--url http://localhost:7071] [--server-pid PID] [--models ./models]
+//        [--model isnet] [--url http://localhost:7071] [--key <X-API-Key>] [--server-pid PID] [--models ./models]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
 if (args.Contains("--inpaint"))
 {
@@ -36,6 +36,7 @@ using (var pipeline = InProcessPipeline.Create(a.ModelDirectory, a.Model))
 if (a.Url is not null)
 {
     using var http = new HttpClient { BaseAddress = new Uri(a.Url), Timeout = TimeSpan.FromMinutes(5) };
+    http.DefaultRequestHeaders.Add("X-API-Key", a.Key);
     Report("http", await Measure(images, a, async bytes =>
     {
         using var form = new MultipartFormDataContent();

@@ -11,6 +11,8 @@ public sealed class HttpFunctions(
     ApiServices services,
     Darkroom.Api.Jobs.BatchSubmitter batchSubmitter,
     Darkroom.Core.Ports.IBatchStore batchStore,
+    Darkroom.Api.Jobs.ApiKeys apiKeys,
+    Microsoft.Extensions.Options.IOptions<Darkroom.Api.AuthOptions> authOptions,
     Darkroom.Azure.StorageProvisioner storage,
     Darkroom.Inference.ModelSessions sessions)
 {
@@ -57,6 +59,19 @@ public sealed class HttpFunctions(
     [Function("GetBatch")]
     public async Task<IResult> GetBatch([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/batches/{id}")] HttpRequest req, string id) =>
         await ProblemMapping.GuardAsync(async () => await BatchesApi.GetBatch(id, req.HttpContext, services, batchStore, req.HttpContext.RequestAborted));
+
+    [Function("CreateApiKey")]
+    public async Task<IResult> CreateApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/keys")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await AdminApi.CreateKey(
+            req.HttpContext,
+            await req.ReadFromJsonAsync<CreateKeyRequest>(req.HttpContext.RequestAborted) ?? new CreateKeyRequest("", ""),
+            apiKeys,
+            authOptions,
+            req.HttpContext.RequestAborted));
+
+    [Function("RevokeApiKey")]
+    public async Task<IResult> RevokeApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/keys/{prefix}")] HttpRequest req, string prefix) =>
+        await ProblemMapping.GuardAsync(async () => await AdminApi.RevokeKey(req.HttpContext, prefix, apiKeys, authOptions, req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>

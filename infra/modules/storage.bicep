@@ -12,7 +12,7 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 var containers = ['uploads', 'work', 'results', 'inbox', 'outbox', 'models']
-var tables = ['Jobs', 'Checkpoints', 'Batches']
+var tables = ['Jobs', 'Checkpoints', 'Batches', 'ApiKeys']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

@@ -26,7 +26,7 @@ public sealed class ApiOptions
     [Range(1, 64)]
     public int BatchSubmitParallelism { get; set; } = 4;
 
-    /// <summary>The tenant requests run as until API keys are configured.</summary>
+    /// <summary>The tenant blob-drop jobs run as.</summary>
     [Required]
     [RegularExpression("^[a-z0-9-]{1,40}$")]
     public string DefaultTenant { get; set; } = "default";

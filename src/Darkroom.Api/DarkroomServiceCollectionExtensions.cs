@@ -21,6 +21,7 @@ public static class DarkroomServiceCollectionExtensions
         // First, so containers, tables and queues exist before any worker or trigger starts.
         services.AddHostedService<StorageStartup>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddDarkroomPipeline();
         services.AddSingleton<StorageClients>();
@@ -29,6 +30,8 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<IJobStore, TableJobStore>();
         services.AddSingleton<ICheckpointStore, TableCheckpointStore>();
         services.AddSingleton<IBatchStore, TableBatchStore>();
+        services.AddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.AddSingleton<ApiKeys>();
         services.AddSingleton<BatchSubmitter>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobWaiter>();
@@ -46,6 +49,7 @@ public static class DarkroomServiceCollectionExtensions
     {
         app.MapJobsApi();
         app.MapSyncApi();
+        app.MapAdminApi();
         app.MapBatchesApi();
         app.MapHealthApi();
         app.MapOpenApi();

@@ -8,11 +8,12 @@ public static class StorageNames
     public const string JobsTable = "Jobs";
     public const string CheckpointsTable = "Checkpoints";
     public const string BatchesTable = "Batches";
+    public const string ApiKeysTable = "ApiKeys";
 
     public static IReadOnlyList<string> Containers { get; } =
         [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
-    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable];
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable];
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -29,6 +29,11 @@ internal sealed class DarkroomHost : IAsyncDisposable
 
     public StorageClients Storage { get; }
 
+    /// <summary>The development key the server seeds (AuthOptions' default), sent by <see cref="Client"/>.</summary>
+    public const string DevelopmentKey = "dr_dev_local_only_change_me";
+
+    public const string AdminKey = "test-admin-key";
+
     public static string NewPrefix() => "s" + Guid.NewGuid().ToString("N")[..10];
 
     public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null)
@@ -43,6 +48,7 @@ internal sealed class DarkroomHost : IAsyncDisposable
             ["Darkroom:Runner:LeaseDuration"] = "00:00:10",
             ["Darkroom:Runner:MaxPollInterval"] = "00:00:00.100",
             ["Darkroom:Api:DefaultWaitSeconds"] = "60",
+            ["Darkroom:Auth:AdminKey"] = AdminKey,
         };
         foreach (KeyValuePair<string, string?> setting in settings ?? [])
         {
@@ -57,6 +63,7 @@ internal sealed class DarkroomHost : IAsyncDisposable
         });
         await app.StartAsync(cancellationToken);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(3) };
+        client.DefaultRequestHeaders.Add("X-API-Key", DevelopmentKey);
         var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = AzuriteForTests.ConnectionString, Prefix = prefix }));
         return new DarkroomHost(app, client, storage);
     }

@@ -28,10 +28,10 @@ public static class BatchesApi
         IJobStarter starter,
         CancellationToken cancellationToken)
     {
+        string tenant = await services.Caller.TenantOfAsync(request.HttpContext);
         (IReadOnlyList<(byte[] Bytes, string FileName)> images, string? options, string? operationName) =
             await UploadReader.ReadBatchAsync(request, services.Probe, services.Imaging.Value, services.Api.Value.MaxBatchItems, cancellationToken);
         JobOperation operation = JobsApi.ParseOperation(operationName);
-        string tenant = services.Caller.TenantOf(request.HttpContext);
         BatchRecord batch = await batches.SubmitAsync(tenant, operation, images, options, starter, cancellationToken);
         BatchView view = await ViewAsync(batch, services.Jobs, cancellationToken);
         return TypedResults.Accepted($"{JobsApi.BasePath}/batches/{batch.BatchId}", view);
@@ -44,7 +44,8 @@ public static class BatchesApi
         IBatchStore batches,
         CancellationToken cancellationToken)
     {
-        BatchRecord? batch = JobIds.IsValid(id) ? await batches.GetAsync(services.Caller.TenantOf(context), id, cancellationToken) : null;
+        string tenant = await services.Caller.TenantOfAsync(context);
+        BatchRecord? batch = JobIds.IsValid(id) ? await batches.GetAsync(tenant, id, cancellationToken) : null;
         return batch is null
             ? TypedResults.Problem(ProblemMapping.Create(404, ErrorCodes.JobNotFound, $"No batch '{id}' exists for this caller."))
             : TypedResults.Ok(await ViewAsync(batch, services.Jobs, cancellationToken));

@@ -111,7 +111,7 @@ public static class JobsApi
         CancellationToken cancellationToken)
     {
         int size = Math.Clamp(pageSize ?? 20, 1, services.Api.Value.MaxPageSize);
-        Core.Ports.JobPage page = await services.Jobs.ListAsync(services.Caller.TenantOf(context), size, continuation, cancellationToken);
+        Core.Ports.JobPage page = await services.Jobs.ListAsync(await services.Caller.TenantOfAsync(context), size, continuation, cancellationToken);
         return TypedResults.Ok(new JobListView([.. page.Jobs.Select(j => JobView.From(j, BasePath))], page.Continuation));
     }
 
@@ -123,9 +123,10 @@ public static class JobsApi
         JobOperation? operation,
         CancellationToken cancellationToken)
     {
+        string tenant = await services.Caller.TenantOfAsync(request.HttpContext);
         Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
         var submission = new JobSubmission(
-            services.Caller.TenantOf(request.HttpContext),
+            tenant,
             operation ?? ParseOperation(upload.Operation),
             upload.Image,
             upload.FileName,
@@ -163,8 +164,12 @@ public static class JobsApi
 
     internal static ProblemDetails Problem(int status, string code, string detail) => ProblemMapping.Create(status, code, detail);
 
-    private static async Task<JobRecord?> FindAsync(string id, HttpContext context, ApiServices services, CancellationToken cancellationToken) =>
-        JobIds.IsValid(id) ? await services.Jobs.GetAsync(services.Caller.TenantOf(context), id, cancellationToken) : null;
+    /// <summary>The caller's job with this id; another tenant's job is not found, exactly like a missing one.</summary>
+    private static async Task<JobRecord?> FindAsync(string id, HttpContext context, ApiServices services, CancellationToken cancellationToken)
+    {
+        string tenant = await services.Caller.TenantOfAsync(context);
+        return JobIds.IsValid(id) ? await services.Jobs.GetAsync(tenant, id, cancellationToken) : null;
+    }
 
     internal static JobOperation ParseOperation(string? name) =>
         name is null ? JobOperation.RemoveBackground
