@@ -58,7 +58,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             { name: 'Darkroom__Storage__ManagedIdentityClientId', value: identityClientId }
             { name: 'Darkroom__Inference__ExecutionProvider', value: 'cuda' }
             { name: 'Darkroom__Inference__ModelDirectory', value: '/models' }
-            // No development key in Azure: keys are created with the admin routes or the admin command.
+            // No development key in Azure: keys are created through the admin routes.
             { name: 'Darkroom__Auth__DevelopmentKey', value: '' }
           ]
         }

@@ -2,6 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Darkroom.Api;
 
+/// <summary>What a plan allows. (Quotas, concurrency and credits come with the accounts work still open.)</summary>
+public sealed class PlanLimits
+{
+    /// <summary>Requests per key per minute (fixed window); past it, 429 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerMinute { get; set; } = 30;
+}
+
 /// <summary>API keys, bound from <c>Darkroom:Auth</c>.</summary>
 public sealed class AuthOptions
 {
@@ -18,6 +26,18 @@ public sealed class AuthOptions
 
     [Required]
     public string DevelopmentPlan { get; set; } = "pro";
+
+    /// <summary>Limits per plan, by plan name; a key whose plan is not listed gets <c>free</c>.</summary>
+    public Dictionary<string, PlanLimits> Plans { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["free"] = new PlanLimits { RequestsPerMinute = 30 },
+        ["basic"] = new PlanLimits { RequestsPerMinute = 120 },
+        ["pro"] = new PlanLimits { RequestsPerMinute = 600 },
+        ["enterprise"] = new PlanLimits { RequestsPerMinute = 3000 },
+    };
+
+    public PlanLimits LimitsOf(string plan) =>
+        Plans.TryGetValue(plan, out PlanLimits? limits) ? limits : Plans.TryGetValue("free", out PlanLimits? free) ? free : new PlanLimits();
 
     /// <summary>The key that may create and revoke API keys through /api/v1/admin/keys; empty turns those routes off.</summary>
     public string AdminKey { get; set; } = "";

@@ -85,6 +85,26 @@ public sealed class AuthTests
     }
 
     [TestMethod]
+    public async Task KeyOverItsPlansRate_Is429WithRetryAfter()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        using HttpClient client = await ClientForNewKeyAsync("hooli", ct, plan: "trial");
+
+        HttpStatusCode[] codes = new HttpStatusCode[4];
+        HttpResponseMessage? last = null;
+        for (int i = 0; i < codes.Length; i++)
+        {
+            last = await client.GetAsync("/api/v1/jobs", ct);
+            codes[i] = last.StatusCode;
+        }
+
+        CollectionAssert.AreEqual(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }, codes);
+        Assert.AreEqual("rate.limited", await JobsApiTests.CodeOfAsync(last!, ct));
+        Assert.IsNotNull(last!.Headers.RetryAfter?.Delta);
+        Assert.AreEqual(HttpStatusCode.OK, (await s_host.Client.GetAsync("/api/v1/jobs", ct)).StatusCode, "other keys are not affected");
+    }
+
+    [TestMethod]
     public async Task AdminRoutes_WithoutTheAdminKey_Are401()
     {
         CancellationToken ct = TestContext.CancellationToken;
@@ -102,9 +122,9 @@ public sealed class AuthTests
         Assert.AreEqual(HttpStatusCode.OK, (await bare.GetAsync("/api/v1/health", TestContext.CancellationToken)).StatusCode);
     }
 
-    private static async Task<HttpClient> ClientForNewKeyAsync(string tenant, CancellationToken ct)
+    private static async Task<HttpClient> ClientForNewKeyAsync(string tenant, CancellationToken ct, string plan = "pro")
     {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new CreateKeyRequest(tenant, "basic")) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new CreateKeyRequest(tenant, plan)) };
         create.Headers.Add("X-Admin-Key", DarkroomHost.AdminKey);
         HttpResponseMessage response = await s_host.Client.SendAsync(create, ct);
         Assert.AreEqual(HttpStatusCode.Created, response.StatusCode, await response.Content.ReadAsStringAsync(ct));

@@ -49,6 +49,9 @@ internal sealed class DarkroomHost : IAsyncDisposable
             ["Darkroom:Runner:MaxPollInterval"] = "00:00:00.100",
             ["Darkroom:Api:DefaultWaitSeconds"] = "60",
             ["Darkroom:Auth:AdminKey"] = AdminKey,
+            // Tests poll every 20 ms; the development key's plan must not throttle them. "trial" is for the rate-limit test.
+            ["Darkroom:Auth:Plans:pro:RequestsPerMinute"] = "1000000",
+            ["Darkroom:Auth:Plans:trial:RequestsPerMinute"] = "3",
         };
         foreach (KeyValuePair<string, string?> setting in settings ?? [])
         {

@@ -57,6 +57,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
+        if (exception is DarkroomException { RetryAfter: { } retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -31,6 +31,9 @@ public sealed class DarkroomException : Exception
 
     public int Status { get; }
 
+    /// <summary>When the caller may try again (429, 503), sent as Retry-After.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The failure as it travels between an activity and its workflow.</summary>
     public JobError ToError() => new(Code, Message, Status);
 }

@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string OptionsUnknown = "options.unknown";
     public const string RequestInvalid = "request.invalid";
     public const string AuthInvalidKey = "auth.invalid_key";
+    public const string RateLimited = "rate.limited";
     public const string RouteNotFound = "route.not_found";
     public const string MethodNotAllowed = "request.method_not_allowed";
     public const string JobNotFound = "job.not_found";
