@@ -80,6 +80,18 @@ public sealed class RemoveWatermarkApiTests
         Assert.AreEqual((blobsBefore, jobsBefore), await s_host.CountStoredAsync(ct), $"{what} left something in storage");
     }
 
+    [TestMethod]
+    public async Task RemoveWatermark_WithABackgroundPart_IsRequestInvalid()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        using MultipartFormDataContent form = DarkroomHost.Form(TestImages.Photo(TestImages.Cat), "cat.jpg", background: TestImages.Photo(TestImages.Coffee));
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-watermark", form, ct);
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.AreEqual("request.invalid", await JobsApiTests.CodeOfAsync(response, ct));
+    }
+
     private static Image MaskImage(byte[] mask, int width, int height) => Image.NewFromMemory(mask, width, height, 1, Enums.BandFormat.Uchar);
 
     private static byte[] Blank(int width, int height, double value) =>

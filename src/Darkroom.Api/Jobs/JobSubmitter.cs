@@ -32,6 +32,11 @@ public sealed class JobSubmitter(
         ImageFacts facts = probe.Probe(submission.Image);
         if (submission.Background is not null)
         {
+            if (submission.Operation != JobOperation.RemoveBackground)
+            {
+                throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "Only remove-background takes a 'background' part.");
+            }
+
             ProbeBackground(submission.Background);
         }
 
@@ -166,9 +171,9 @@ public sealed class JobSubmitter(
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{submission.Operation.Name()}\n{submission.OptionsJson}\n"));
         hash.AppendData(SHA256.HashData(submission.Image));
-        if (submission.Background is not null)
+        foreach (byte[]? part in new[] { submission.Background, submission.Mask })
         {
-            hash.AppendData(SHA256.HashData(submission.Background));
+            hash.AppendData(part is null ? [0] : SHA256.HashData(part));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
