@@ -81,10 +81,7 @@ public static class Compositor
             return result.Copy();
         }
 
-        int left = Math.Max(0, box.Left - margin);
-        int top = Math.Max(0, box.Top - margin);
-        int right = Math.Min(result.Width, box.Left + box.Width + margin);
-        int bottom = Math.Min(result.Height, box.Top + box.Height + margin);
-        return result.ExtractArea(left, top, right - left, bottom - top);
+        (int left, int top, int width, int height) = Regions.Grow(box, margin, result.Width, result.Height);
+        return result.ExtractArea(left, top, width, height);
     }
 }

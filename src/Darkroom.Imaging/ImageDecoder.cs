@@ -22,7 +22,7 @@ public static class ImageDecoder
         catch (VipsException ex)
         {
             image?.Dispose();
-            throw Problems.Corrupt(what, ex.Message.Split('\n')[0]);
+            throw Problems.Corrupt(what, Regions.FirstLine(ex.Message));
         }
     }
 
@@ -53,7 +53,7 @@ public static class ImageDecoder
         catch (VipsException ex)
         {
             image?.Dispose();
-            throw Problems.Corrupt(what, ex.Message.Split('\n')[0]);
+            throw Problems.Corrupt(what, Regions.FirstLine(ex.Message));
         }
     }
 

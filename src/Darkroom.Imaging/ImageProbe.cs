@@ -74,7 +74,7 @@ public sealed class ImageProbe(IOptions<ImagingOptions> options)
         }
         catch (VipsException ex)
         {
-            throw Problems.Corrupt(what, FirstLine(ex.Message));
+            throw Problems.Corrupt(what, Regions.FirstLine(ex.Message));
         }
     }
 
@@ -87,15 +87,9 @@ public sealed class ImageProbe(IOptions<ImagingOptions> options)
         }
         catch (VipsException ex)
         {
-            throw Problems.Corrupt(what, FirstLine(ex.Message));
+            throw Problems.Corrupt(what, Regions.FirstLine(ex.Message));
         }
     }
 
     private string Supported() => string.Join(", ", _limits.AllowedFormats);
-
-    private static string FirstLine(string message)
-    {
-        string line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(l => l.Length > 0) ?? message;
-        return line.Length > 200 ? line[..200] : line;
-    }
 }

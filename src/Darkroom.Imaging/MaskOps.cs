@@ -34,16 +34,13 @@ public static class MaskOps
 
             using Image flat = decoded.HasAlpha() ? decoded.Flatten(background: [0, 0, 0]) : decoded.Copy();
             using Image grey = flat.Colourspace(Enums.Interpretation.Bw);
-            using Image sized = grey.Width == width && grey.Height == height
-                ? grey.Copy()
-                : grey.Resize((double)width / grey.Width, kernel: Enums.Kernel.Nearest, vscale: (double)height / grey.Height)
-                    .Gravity(Enums.CompassDirection.NorthWest, width, height, extend: Enums.Extend.Copy);
+            using Image sized = Regions.ToExactSize(grey, width, height, Enums.Kernel.Nearest);
             using Image binary = sized.ExtractBand(0) > 127;
             return binary.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         }
         catch (VipsException ex)
         {
-            throw new DarkroomException(ErrorCodes.MaskInvalid, 422, $"The mask could not be decoded ({ex.Message.Split('\n')[0]}).");
+            throw new DarkroomException(ErrorCodes.MaskInvalid, 422, $"The mask could not be decoded ({Regions.FirstLine(ex.Message)}).");
         }
     }
 

@@ -21,14 +21,7 @@ public static class Matte
     /// <summary>The matte scaled to the photo's size with a smooth kernel, so edges stay soft at full resolution.</summary>
     public static Image ToSize(Image matte, int width, int height)
     {
-        if (matte.Width == width && matte.Height == height)
-        {
-            return matte.Copy();
-        }
-
-        using Image scaled = matte.Resize((double)width / matte.Width, kernel: Enums.Kernel.Lanczos3, vscale: (double)height / matte.Height);
-        // Resize rounds each side; pad or trim the odd pixel so the matte lines up with the photo exactly.
-        using Image sized = scaled.Gravity(Enums.CompassDirection.NorthWest, width, height, extend: Enums.Extend.Copy);
+        using Image sized = Regions.ToExactSize(matte, width, height, Enums.Kernel.Lanczos3);
         return sized.Cast(Enums.BandFormat.Uchar);
     }
 }

@@ -33,7 +33,7 @@ public sealed class LamaInpainter(ModelSessions sessions)
         }
 
         (int left, int top, int w, int h) = strategy == HdStrategy.Crop
-            ? Expand(box, CropMargin, width, height)
+            ? Regions.Grow(box, CropMargin, width, height)
             : (0, 0, width, height);
         int size = model.Spec.Input.Width;
         double scale = Math.Min(1.0, (double)size / Math.Max(w, h));
@@ -43,13 +43,13 @@ public sealed class LamaInpainter(ModelSessions sessions)
         using Image rgb = region.Bands > 3 ? region.ExtractBand(0, n: 3) : region.Copy();
         using Image maskImage = MaskOps.ToImage(mask, width, height);
         using Image regionMask = maskImage.ExtractArea(left, top, w, h);
-        using Image smallRgb = Scale(rgb, sw, sh, Enums.Kernel.Lanczos3).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Copy);
-        using Image smallMask = Scale(regionMask, sw, sh, Enums.Kernel.Nearest).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Black);
+        using Image smallRgb = Regions.ToExactSize(rgb, sw, sh, Enums.Kernel.Lanczos3).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Copy);
+        using Image smallMask = Regions.ToExactSize(regionMask, sw, sh, Enums.Kernel.Nearest).Gravity(Enums.CompassDirection.NorthWest, size, size, extend: Enums.Extend.Black);
 
         byte[] filled = Run(model, smallRgb.WriteToMemory<byte>(), smallMask.WriteToMemory<byte>(), size);
         using Image answer = Image.NewFromMemory(filled, size, size, 3, Enums.BandFormat.Uchar);
         using Image cropped = answer.ExtractArea(0, 0, sw, sh);
-        using Image patch = Scale(cropped, w, h, Enums.Kernel.Lanczos3);
+        using Image patch = Regions.ToExactSize(cropped, w, h, Enums.Kernel.Lanczos3);
         using Image blended = Blend(rgb, patch, regionMask);
         using Image withAlpha = region.Bands > 3 ? blended.Bandjoin(region.ExtractBand(3, n: region.Bands - 3)) : blended.Copy();
         using Image typed = withAlpha.Copy(interpretation: photo.Interpretation);
@@ -104,18 +104,5 @@ public sealed class LamaInpainter(ModelSessions sessions)
         using Image mixed = (original * (1.0 - alpha)) + (patch * alpha);
         using Image rounded = mixed.Round(Enums.OperationRound.Rint);
         return rounded.Cast(Enums.BandFormat.Uchar);
-    }
-
-    private static Image Scale(Image image, int width, int height, Enums.Kernel kernel) =>
-        image.Width == width && image.Height == height
-            ? image.Copy()
-            : image.Resize((double)width / image.Width, kernel: kernel, vscale: (double)height / image.Height)
-                .Gravity(Enums.CompassDirection.NorthWest, width, height, extend: Enums.Extend.Copy);
-
-    private static (int Left, int Top, int Width, int Height) Expand((int Left, int Top, int Width, int Height) box, int margin, int width, int height)
-    {
-        int left = Math.Max(0, box.Left - margin), top = Math.Max(0, box.Top - margin);
-        int right = Math.Min(width, box.Left + box.Width + margin), bottom = Math.Min(height, box.Top + box.Height + margin);
-        return (left, top, right - left, bottom - top);
     }
 }

@@ -70,10 +70,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             return photo.Copy();
         }
 
-        int margin = Radius + 1;
-        int left = Math.Max(0, box.Left - margin), top = Math.Max(0, box.Top - margin);
-        int right = Math.Min(width, box.Left + box.Width + margin), bottom = Math.Min(height, box.Top + box.Height + margin);
-        int w = right - left, h = bottom - top;
+        (int left, int top, int w, int h) = Regions.Grow(box, Radius + 1, width, height);
         using Image region = photo.ExtractArea(left, top, w, h);
         byte[] pixels = region.WriteToMemory<byte>();
         byte[] regionMask = new byte[w * h];
