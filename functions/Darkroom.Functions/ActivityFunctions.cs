@@ -14,7 +14,9 @@ public sealed class ActivityFunctions(
     MaskActivity mask,
     InpaintActivity inpaint,
     PersistActivity persist,
-    FailActivity fail)
+    FailActivity fail,
+    SettleActivity settle,
+    NotifyActivity notify)
 {
     [Function(ActivityNames.Progress)]
     public Task<ProgressResult> Progress([ActivityTrigger] ProgressRequest input, FunctionContext context) =>
@@ -47,4 +49,12 @@ public sealed class ActivityFunctions(
     [Function(ActivityNames.Fail)]
     public Task<FailResult> Fail([ActivityTrigger] FailRequest input, FunctionContext context) =>
         ActivityFailure.Wrap(ActivityNames.Fail, () => fail.RunAsync(input, context.CancellationToken));
+
+    [Function(ActivityNames.Settle)]
+    public Task<SettleResult> Settle([ActivityTrigger] SettleRequest input, FunctionContext context) =>
+        ActivityFailure.Wrap(ActivityNames.Settle, () => settle.RunAsync(input, context.CancellationToken));
+
+    [Function(ActivityNames.Notify)]
+    public Task<NotifyResult> Notify([ActivityTrigger] NotifyRequest input, FunctionContext context) =>
+        ActivityFailure.Wrap(ActivityNames.Notify, () => notify.RunAsync(input, context.CancellationToken));
 }

@@ -14,7 +14,9 @@ public sealed class HttpFunctions(
     Darkroom.Api.Jobs.ApiKeys apiKeys,
     Microsoft.Extensions.Options.IOptions<Darkroom.Api.AuthOptions> authOptions,
     Darkroom.Azure.StorageProvisioner storage,
-    Darkroom.Inference.ModelSessions sessions)
+    Darkroom.Inference.ModelSessions sessions,
+    Darkroom.Api.Jobs.Credits credits,
+    Darkroom.Pipeline.Webhooks.CallbackUrls callbackUrls)
 {
     [Function("CreateJob")]
     public async Task<IResult> CreateJob(
@@ -72,6 +74,10 @@ public sealed class HttpFunctions(
     [Function("RevokeApiKey")]
     public async Task<IResult> RevokeApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/keys/{prefix}")] HttpRequest req, string prefix) =>
         await ProblemMapping.GuardAsync(async () => await AdminApi.RevokeKey(req.HttpContext, prefix, apiKeys, authOptions, req.HttpContext.RequestAborted));
+
+    [Function("GetUsage")]
+    public async Task<IResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await UsageApi.GetUsage(req.HttpContext, services.Caller, credits, authOptions, req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>

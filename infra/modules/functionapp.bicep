@@ -60,6 +60,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             { name: 'Darkroom__Inference__ModelDirectory', value: '/models' }
             // No development key in Azure: keys are created through the admin routes.
             { name: 'Darkroom__Auth__DevelopmentKey', value: '' }
+            { name: 'Darkroom__Auth__DevelopmentWebhookSecret', value: '' }
           ]
         }
       ]

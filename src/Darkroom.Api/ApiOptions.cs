@@ -30,4 +30,8 @@ public sealed class ApiOptions
     [Required]
     [RegularExpression("^[a-z0-9-]{1,40}$")]
     public string DefaultTenant { get; set; } = "default";
+
+    /// <summary>The plan blob-drop jobs are billed on (its limits and monthly credits apply to <see cref="DefaultTenant"/>).</summary>
+    [Required]
+    public string DefaultPlan { get; set; } = "pro";
 }

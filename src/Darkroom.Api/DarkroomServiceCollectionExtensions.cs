@@ -31,6 +31,8 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, TableCheckpointStore>();
         services.AddSingleton<IBatchStore, TableBatchStore>();
         services.AddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.AddSingleton<ICreditLedger, TableCreditLedger>();
+        services.AddSingleton<Credits>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<BatchSubmitter>();
         services.AddSingleton<JobSubmitter>();
@@ -50,6 +52,7 @@ public static class DarkroomServiceCollectionExtensions
         app.MapJobsApi();
         app.MapSyncApi();
         app.MapAdminApi();
+        app.MapUsageApi();
         app.MapBatchesApi();
         app.MapHealthApi();
         app.MapOpenApi();

@@ -9,11 +9,12 @@ public static class StorageNames
     public const string CheckpointsTable = "Checkpoints";
     public const string BatchesTable = "Batches";
     public const string ApiKeysTable = "ApiKeys";
+    public const string UsageTable = "Usage";
 
     public static IReadOnlyList<string> Containers { get; } =
         [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
-    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable];
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable, UsageTable];
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -16,12 +16,14 @@ public sealed class ActivityDispatcher(
     MaskActivity mask,
     InpaintActivity inpaint,
     PersistActivity persist,
-    FailActivity fail)
+    FailActivity fail,
+    SettleActivity settle,
+    NotifyActivity notify)
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     public static IReadOnlyList<string> Names { get; } =
-        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail];
+        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail, ActivityNames.Settle, ActivityNames.Notify];
 
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
     {
@@ -33,6 +35,8 @@ public sealed class ActivityDispatcher(
         ActivityNames.Inpaint => Serialize(await inpaint.RunAsync(Read<InpaintRequest>(inputJson), cancellationToken)),
         ActivityNames.Persist => Serialize(await persist.RunAsync(Read<PersistRequest>(inputJson), cancellationToken)),
         ActivityNames.Fail => Serialize(await fail.RunAsync(Read<FailRequest>(inputJson), cancellationToken)),
+        ActivityNames.Settle => Serialize(await settle.RunAsync(Read<SettleRequest>(inputJson), cancellationToken)),
+        ActivityNames.Notify => Serialize(await notify.RunAsync(Read<NotifyRequest>(inputJson), cancellationToken)),
         _ => throw new InvalidOperationException($"No activity named '{name}'."),
     };
 

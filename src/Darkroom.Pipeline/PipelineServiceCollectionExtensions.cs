@@ -1,6 +1,7 @@
 using Darkroom.Imaging;
 using Darkroom.Inference;
 using Darkroom.Pipeline.Activities;
+using Darkroom.Pipeline.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<InpaintActivity>();
         services.AddSingleton<PersistActivity>();
         services.AddSingleton<FailActivity>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<CallbackUrls>();
+        services.AddSingleton<SettleActivity>();
+        services.AddSingleton<NotifyActivity>();
         services.AddSingleton<ActivityDispatcher>();
         services.AddHostedService<ModelWarmup>();
         return services;

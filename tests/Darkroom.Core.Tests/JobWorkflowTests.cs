@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Images;
 using Darkroom.Core.Jobs;
@@ -86,6 +87,40 @@ public sealed class JobWorkflowTests
     }
 
     [TestMethod]
+    public async Task RunAsync_Completed_CommitsTheChargeThenNotifies()
+    {
+        var context = new ScriptedContext();
+
+        await JobWorkflow.RunAsync(context, Input with { Charge = new Charge("2026-11", 1), CallbackUrl = "https://example.com/hook", KeyHash = "k" });
+
+        CollectionAssert.AreEqual(new[] { ActivityNames.Persist, ActivityNames.Settle, ActivityNames.Notify }, context.Calls.TakeLast(3).ToArray());
+        Assert.AreEqual(LedgerKinds.Commit, context.Inputs.OfType<SettleRequest>().Single().Kind);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_Failed_ReleasesTheCharge_AndAFailedCallbackDoesNotChangeTheOutcome()
+    {
+        var context = new ScriptedContext { FailAt = ActivityNames.Segment, Failure = new JobError(ErrorCodes.ImageCorrupt, "bad", 422), AlsoFail = ActivityNames.Notify };
+
+        JobOutcome outcome = await JobWorkflow.RunAsync(context, Input with { Charge = new Charge("2026-11", 1), CallbackUrl = "https://example.com/hook" });
+
+        CollectionAssert.AreEqual(new[] { ActivityNames.Fail, ActivityNames.Settle, ActivityNames.Notify }, context.Calls.TakeLast(3).ToArray());
+        Assert.AreEqual(LedgerKinds.Release, context.Inputs.OfType<SettleRequest>().Single().Kind);
+        Assert.AreEqual(JobStatus.Failed, outcome.Status);
+        Assert.AreEqual(ErrorCodes.ImageCorrupt, outcome.Error!.Code);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_Canceled_ReleasesTheCharge()
+    {
+        var context = new ScriptedContext { StopAtProgress = 2 };
+
+        await JobWorkflow.RunAsync(context, Input with { Charge = new Charge("2026-11", 1) });
+
+        Assert.AreEqual(LedgerKinds.Release, context.Inputs.OfType<SettleRequest>().Single().Kind);
+    }
+
+    [TestMethod]
     public void RetrySpec_Delays_GrowAndAreCapped()
     {
         var spec = new RetrySpec(5, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(3));
@@ -108,6 +143,9 @@ public sealed class JobWorkflowTests
 
         public JobError? Failure { get; init; }
 
+        /// <summary>A second activity that fails (with a transient error).</summary>
+        public string? AlsoFail { get; init; }
+
         /// <summary>The Progress call (1-based) that reports the job gone.</summary>
         public int StopAtProgress { get; init; } = int.MaxValue;
 
@@ -124,6 +162,11 @@ public sealed class JobWorkflowTests
                 throw new ActivityFailedException(activity, Failure!);
             }
 
+            if (activity == AlsoFail)
+            {
+                throw new ActivityFailedException(activity, new JobError(ErrorCodes.WebhookFailed, "HTTP 500", 502));
+            }
+
             object result = activity switch
             {
                 ActivityNames.Progress => new ProgressResult(++_progressCalls < StopAtProgress),
@@ -134,6 +177,8 @@ public sealed class JobWorkflowTests
                 ActivityNames.Inpaint => new ComposeResult(Result, 7),
                 ActivityNames.Persist => new PersistResult(4),
                 ActivityNames.Fail => new FailResult(5),
+                ActivityNames.Settle => new SettleResult(true, 1),
+                ActivityNames.Notify => new NotifyResult(true, 1),
                 _ => throw new InvalidOperationException(activity),
             };
             return Task.FromResult((TOut)result);

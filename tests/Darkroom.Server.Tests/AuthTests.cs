@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Darkroom.Api.Contracts;
+using Darkroom.Core.Jobs;
 using Darkroom.Api.Endpoints;
 
 namespace Darkroom.Server.Tests;
@@ -122,15 +122,6 @@ public sealed class AuthTests
         Assert.AreEqual(HttpStatusCode.OK, (await bare.GetAsync("/api/v1/health", TestContext.CancellationToken)).StatusCode);
     }
 
-    private static async Task<HttpClient> ClientForNewKeyAsync(string tenant, CancellationToken ct, string plan = "pro")
-    {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new CreateKeyRequest(tenant, plan)) };
-        create.Headers.Add("X-Admin-Key", DarkroomHost.AdminKey);
-        HttpResponseMessage response = await s_host.Client.SendAsync(create, ct);
-        Assert.AreEqual(HttpStatusCode.Created, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
-        CreatedKeyView created = (await response.Content.ReadFromJsonAsync<CreatedKeyView>(Json.Options, ct))!;
-        var client = new HttpClient { BaseAddress = s_host.Client.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-API-Key", created.Key);
-        return client;
-    }
+    private static async Task<HttpClient> ClientForNewKeyAsync(string tenant, CancellationToken ct, string plan = "pro") =>
+        (await s_host.NewKeyAsync(tenant, ct, plan)).Client;
 }

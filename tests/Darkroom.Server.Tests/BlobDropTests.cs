@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Darkroom.Core.Jobs;
 using Darkroom.Api.Contracts;
 using Darkroom.Core.Images;
 using Darkroom.Imaging;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using Darkroom.Api.Contracts;
+using Darkroom.Api.Endpoints;
 using Darkroom.Azure;
 using Darkroom.Core.Jobs;
 using Microsoft.AspNetCore.Builder;
@@ -90,12 +90,25 @@ internal sealed class DarkroomHost : IAsyncDisposable
         return form;
     }
 
-    public async Task<JobView> WaitForAsync(string jobId, Func<JobView, bool> until, CancellationToken cancellationToken, int timeoutSeconds = 120)
+    /// <summary>A new API key made through the admin route, and a client that sends it.</summary>
+    public async Task<(HttpClient Client, CreatedKeyView Key)> NewKeyAsync(string tenant, CancellationToken cancellationToken, string plan = "pro", string? callbackUrl = null)
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new CreateKeyRequest(tenant, plan, callbackUrl)) };
+        create.Headers.Add("X-Admin-Key", AdminKey);
+        HttpResponseMessage response = await Client.SendAsync(create, cancellationToken);
+        Assert.AreEqual(System.Net.HttpStatusCode.Created, response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        CreatedKeyView created = (await response.Content.ReadFromJsonAsync<CreatedKeyView>(Json.Options, cancellationToken))!;
+        var client = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = Client.Timeout };
+        client.DefaultRequestHeaders.Add("X-API-Key", created.Key);
+        return (client, created);
+    }
+
+    public async Task<JobView> WaitForAsync(string jobId, Func<JobView, bool> until, CancellationToken cancellationToken, int timeoutSeconds = 120, HttpClient? client = null)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
-            JobView job = (await Client.GetFromJsonAsync<JobView>($"/api/v1/jobs/{jobId}", Json.Options, cancellationToken))!;
+            JobView job = (await (client ?? Client).GetFromJsonAsync<JobView>($"/api/v1/jobs/{jobId}", Json.Options, cancellationToken))!;
             if (until(job) || DateTime.UtcNow > deadline)
             {
                 return job;

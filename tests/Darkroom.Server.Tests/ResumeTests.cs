@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Darkroom.Api.Contracts;
 using Darkroom.Azure;
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Jobs;
 using Darkroom.Core.Workflow;
 
@@ -37,9 +38,9 @@ public sealed class ResumeTests
 
         Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
         Assert.AreEqual(2, done.Runs, "picked up once by each server");
-        // The job shows completed as Persist writes it; Persist's own checkpoint follows a moment later.
+        // The job shows completed as Persist writes it; Persist's and Settle's checkpoints follow a moment later.
         List<TableEntity> calls = [];
-        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); calls.Count < 4 && DateTime.UtcNow < deadline; await Task.Delay(50, ct))
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); calls.Count < 5 && DateTime.UtcNow < deadline; await Task.Delay(50, ct))
         {
             calls.Clear();
             await foreach (TableEntity call in second.Storage.Table(StorageNames.CheckpointsTable).QueryAsync<TableEntity>(e => e.PartitionKey == jobId, cancellationToken: ct))
@@ -52,7 +53,7 @@ public sealed class ResumeTests
         }
 
         CollectionAssert.AreEqual(
-            new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist },
+            new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Settle },
             calls.OrderBy(c => c.RowKey, StringComparer.Ordinal).Select(c => c.GetString("Name")).ToArray(),
             "each activity recorded exactly once: " + string.Join(", ", calls.OrderBy(c => c.RowKey, StringComparer.Ordinal).Select(c => $"{c.RowKey}:{c.GetString("Name")}:{c.GetString("RunId")}:{c.GetString("FailureJson")}")));
         Assert.AreNotEqual(calls[0].GetString("RunId"), calls[^1].GetString("RunId"), "validate ran in the first server, persist in the second");
@@ -65,5 +66,18 @@ public sealed class ResumeTests
 
         Assert.AreEqual(1, results);
         Assert.AreEqual(HttpStatusCode.OK, (await second.Client.GetAsync(done.Result!.Url, ct)).StatusCode);
+
+        // Reserved by the first server's API, committed by the second server's workflow: charged exactly once.
+        var ledger = new TableCreditLedger(second.Storage, TimeProvider.System);
+        string month = BillingMonth.Of(DateTimeOffset.UtcNow);
+        IReadOnlyList<LedgerEntry> entries = [];
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); !entries.Any(e => e.Kind == LedgerKinds.Commit) && DateTime.UtcNow < deadline; await Task.Delay(50, ct))
+        {
+            entries = await ledger.EntriesAsync("default", month, ct);
+        }
+
+        CollectionAssert.AreEquivalent(new[] { "reserve", "commit" }, entries.Where(e => e.JobId == jobId).Select(e => e.Kind).ToArray());
+        LedgerBalance balance = await ledger.GetAsync("default", month, 0, ct);
+        Assert.AreEqual((1L, 0L, 0), (balance.Spent, balance.Reserved, balance.Active));
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Darkroom.Api.Jobs;
 using Darkroom.Core.Errors;
+using Darkroom.Pipeline.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,10 +11,11 @@ using Microsoft.Extensions.Options;
 
 namespace Darkroom.Api.Endpoints;
 
-/// <summary>A new key, shown once.</summary>
-public sealed record CreatedKeyView(string Key, string Prefix, string Tenant, string Plan);
+/// <summary>A new key and its webhook signing secret, both shown once.</summary>
+public sealed record CreatedKeyView(string Key, string Prefix, string Tenant, string Plan, string WebhookSecret, string? CallbackUrl);
 
-public sealed record CreateKeyRequest(string Tenant, string Plan);
+/// <param name="CallbackUrl">A default callback for the key's jobs that name none.</param>
+public sealed record CreateKeyRequest(string Tenant, string Plan, string? CallbackUrl = null);
 
 /// <summary>/api/v1/admin/keys: create and revoke API keys with the admin key (X-Admin-Key).</summary>
 public static class AdminApi
@@ -27,16 +29,24 @@ public static class AdminApi
     }
 
     public static async Task<Created<CreatedKeyView>> CreateKey(
-        HttpContext context, CreateKeyRequest request, ApiKeys keys, IOptions<AuthOptions> auth, CancellationToken cancellationToken)
+        HttpContext context, CreateKeyRequest request, ApiKeys keys, IOptions<AuthOptions> auth, CallbackUrls callbacks, CancellationToken cancellationToken)
     {
         CheckAdmin(context, auth.Value);
+        string? callbackUrl = request.CallbackUrl is null ? null : await callbacks.CheckAsync(request.CallbackUrl, cancellationToken);
         if (string.IsNullOrWhiteSpace(request.Tenant) || request.Tenant.Length > 40 || !request.Tenant.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
         {
             throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "tenant must be 1-40 characters of a-z, 0-9 and '-'.");
         }
 
-        (string key, Core.Accounts.ApiKeyRecord record) = await keys.CreateAsync(request.Tenant, request.Plan, cancellationToken);
-        return TypedResults.Created($"{JobsApi.BasePath}/admin/keys/{record.Prefix}", new CreatedKeyView(key, record.Prefix, record.Tenant, record.Plan));
+        if (request.Plan is null || !auth.Value.Plans.ContainsKey(request.Plan))
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown plan '{request.Plan}'; configured plans: {string.Join(", ", auth.Value.Plans.Keys)}.");
+        }
+
+        (string key, Core.Accounts.ApiKeyRecord record) = await keys.CreateAsync(request.Tenant, request.Plan, callbackUrl, cancellationToken);
+        return TypedResults.Created(
+            $"{JobsApi.BasePath}/admin/keys/{record.Prefix}",
+            new CreatedKeyView(key, record.Prefix, record.Tenant, record.Plan, record.WebhookSecret!, record.CallbackUrl));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(

@@ -28,11 +28,10 @@ public static class BatchesApi
         IJobStarter starter,
         CancellationToken cancellationToken)
     {
-        string tenant = await services.Caller.TenantOfAsync(request.HttpContext);
-        (IReadOnlyList<(byte[] Bytes, string FileName)> images, string? options, string? operationName) =
-            await UploadReader.ReadBatchAsync(request, services.Probe, services.Imaging.Value, services.Api.Value.MaxBatchItems, cancellationToken);
-        JobOperation operation = JobsApi.ParseOperation(operationName);
-        BatchRecord batch = await batches.SubmitAsync(tenant, operation, images, options, starter, cancellationToken);
+        Core.Accounts.Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
+        BatchUpload upload = await UploadReader.ReadBatchAsync(request, services.Probe, services.Imaging.Value, services.Api.Value.MaxBatchItems, cancellationToken);
+        JobOperation operation = JobsApi.ParseOperation(upload.Operation);
+        BatchRecord batch = await batches.SubmitAsync(account, operation, upload.Images, upload.Options, upload.CallbackUrl, starter, cancellationToken);
         BatchView view = await ViewAsync(batch, services.Jobs, cancellationToken);
         return TypedResults.Accepted($"{JobsApi.BasePath}/batches/{batch.BatchId}", view);
     }

@@ -1,4 +1,3 @@
-using Darkroom.Api.Contracts;
 using Darkroom.Api.Jobs;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
@@ -123,17 +122,18 @@ public static class JobsApi
         JobOperation? operation,
         CancellationToken cancellationToken)
     {
-        string tenant = await services.Caller.TenantOfAsync(request.HttpContext);
+        Core.Accounts.Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
         Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
         var submission = new JobSubmission(
-            tenant,
+            account,
             operation ?? ParseOperation(upload.Operation),
             upload.Image,
             upload.FileName,
             upload.Background,
             upload.OptionsJson,
             IdempotencyKey(request),
-            upload.Mask);
+            upload.Mask,
+            upload.CallbackUrl);
         return await services.Submitter.SubmitAsync(submission, starter, cancellationToken);
     }
 

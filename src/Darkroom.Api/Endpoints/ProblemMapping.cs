@@ -44,7 +44,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         }
         catch (Exception ex) when (Map(ex) is not null)
         {
-            return TypedResults.Problem(Map(ex)!);
+            IResult problem = TypedResults.Problem(Map(ex)!);
+            return ex is DarkroomException { RetryAfter: { } retryAfter } ? new WithRetryAfter(problem, retryAfter) : problem;
         }
     }
 
@@ -59,16 +60,39 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         httpContext.Response.StatusCode = problem.Status ?? 500;
         if (exception is DarkroomException { RetryAfter: { } retryAfter })
         {
-            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            SetRetryAfter(httpContext, retryAfter);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
+    private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ProblemDetails WithDetails(ProblemDetails problem, DarkroomException exception)
+    {
+        foreach (KeyValuePair<string, object?> detail in exception.Details ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[detail.Key] = detail.Value;
+        }
+
+        return problem;
+    }
+
+    /// <summary>A problem result that also sends Retry-After (what the exception handler does for the server).</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            SetRetryAfter(httpContext, retryAfter);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
     private static ProblemDetails? Map(Exception exception) =>
         exception switch
         {
-            DarkroomException ex => Create(ex.Status, ex.Code, ex.Message),
+            DarkroomException ex => WithDetails(Create(ex.Status, ex.Code, ex.Message), ex),
             BadHttpRequestException { StatusCode: 413 } => Create(413, ErrorCodes.ImageTooLarge, "The request body is larger than the upload limit."),
             BadHttpRequestException ex => Create(ex.StatusCode, ErrorCodes.RequestInvalid, ex.Message),
             InvalidDataException ex when ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>

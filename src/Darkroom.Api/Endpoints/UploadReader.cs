@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Http;
 namespace Darkroom.Api.Endpoints;
 
 /// <summary>The parts of a multipart job request.</summary>
-public sealed record Upload(byte[] Image, string? FileName, byte[]? Background, string? OptionsJson, string? Operation, byte[]? Mask);
+public sealed record Upload(byte[] Image, string? FileName, byte[]? Background, string? OptionsJson, string? Operation, byte[]? Mask, string? CallbackUrl = null);
+
+/// <summary>The parts of a multipart batch request: each photo, and one options, operation and callback for all.</summary>
+public sealed record BatchUpload(IReadOnlyList<(byte[] Bytes, string FileName)> Images, string? Options, string? Operation, string? CallbackUrl);
 
 /// <summary>Reads a multipart job request, enforcing the size limit before buffering anything it can.</summary>
 public static class UploadReader
 {
-    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "mask", "options", "operation" };
+    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "mask", "options", "operation", "callbackUrl" };
 
     /// <summary>Room for a background image beside the photo, plus multipart framing.</summary>
     public static long MaxRequestBytes(ImagingOptions limits) => (limits.MaxUploadBytes * 2) + (1 << 20);
@@ -34,7 +37,7 @@ public static class UploadReader
         string? unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).FirstOrDefault(k => !KnownFields.Contains(k));
         if (unknown is not null)
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, mask, options, operation.");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, mask, options, operation, callbackUrl.");
         }
 
         IFormFile image = form.Files.GetFile("image")
@@ -55,11 +58,12 @@ public static class UploadReader
             background is null ? null : await ReadFileAsync(background, probe, limits, cancellationToken),
             options,
             operation,
-            mask is null ? null : await ReadFileAsync(mask, probe, limits, cancellationToken));
+            mask is null ? null : await ReadFileAsync(mask, probe, limits, cancellationToken),
+            Field(form, "callbackUrl"));
     }
 
     /// <summary>A batch request: every file part named <c>images</c>, with one <c>operation</c> and one <c>options</c>.</summary>
-    public static async Task<(IReadOnlyList<(byte[] Bytes, string FileName)> Images, string? Options, string? Operation)> ReadBatchAsync(
+    public static async Task<BatchUpload> ReadBatchAsync(
         HttpRequest request, ImageProbe probe, ImagingOptions limits, int maxItems, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
@@ -86,11 +90,11 @@ public static class UploadReader
             images.Add((file.Length > limits.MaxUploadBytes ? [] : await ReadFileAsync(file, probe, limits, cancellationToken), file.FileName));
         }
 
-        return (
-            images,
-            form.TryGetValue("options", out Microsoft.Extensions.Primitives.StringValues o) ? o.ToString() : null,
-            form.TryGetValue("operation", out Microsoft.Extensions.Primitives.StringValues op) ? op.ToString() : null);
+        return new BatchUpload(images, Field(form, "options"), Field(form, "operation"), Field(form, "callbackUrl"));
     }
+
+    private static string? Field(IFormCollection form, string name) =>
+        form.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues value) ? value.ToString() : null;
 
     private static async Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
     {

@@ -12,10 +12,14 @@ public sealed class ApiKeys(IApiKeyStore store, IOptions<AuthOptions> options, T
     public const int PrefixLength = 10;
 
     /// <summary>A new key for the tenant; the only time the key itself is ever available.</summary>
-    public async Task<(string Key, ApiKeyRecord Record)> CreateAsync(string tenant, string plan, CancellationToken cancellationToken)
+    public async Task<(string Key, ApiKeyRecord Record)> CreateAsync(string tenant, string plan, string? callbackUrl, CancellationToken cancellationToken)
     {
         string key = "dr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var record = new ApiKeyRecord(Caller.Hash(key), key[..PrefixLength], tenant, plan, clock.GetUtcNow(), null);
+        var record = new ApiKeyRecord(Caller.Hash(key), key[..PrefixLength], tenant, plan, clock.GetUtcNow(), null)
+        {
+            WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
+            CallbackUrl = callbackUrl,
+        };
         await store.UpsertAsync(record, cancellationToken);
         return (key, record);
     }
@@ -39,6 +43,10 @@ public sealed class ApiKeys(IApiKeyStore store, IOptions<AuthOptions> options, T
         }
 
         string prefix = auth.DevelopmentKey[..Math.Min(PrefixLength, auth.DevelopmentKey.Length)];
-        await store.UpsertAsync(new ApiKeyRecord(hash, prefix, auth.DevelopmentTenant, auth.DevelopmentPlan, clock.GetUtcNow(), null), cancellationToken);
+        var record = new ApiKeyRecord(hash, prefix, auth.DevelopmentTenant, auth.DevelopmentPlan, clock.GetUtcNow(), null)
+        {
+            WebhookSecret = string.IsNullOrEmpty(auth.DevelopmentWebhookSecret) ? null : auth.DevelopmentWebhookSecret,
+        };
+        await store.UpsertAsync(record, cancellationToken);
     }
 }

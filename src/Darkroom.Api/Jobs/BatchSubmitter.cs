@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 using Darkroom.Core.Ports;
@@ -9,10 +10,11 @@ namespace Darkroom.Api.Jobs;
 public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, IOptions<ApiOptions> options, TimeProvider clock)
 {
     public async Task<BatchRecord> SubmitAsync(
-        string tenant,
+        Account account,
         JobOperation operation,
         IReadOnlyList<(byte[] Bytes, string FileName)> images,
         string? optionsJson,
+        string? callbackUrl,
         IJobStarter starter,
         CancellationToken cancellationToken)
     {
@@ -29,7 +31,7 @@ public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, 
                 try
                 {
                     SubmitOutcome outcome = await submitter.SubmitAsync(
-                        new JobSubmission(tenant, operation, bytes, fileName, null, optionsJson, null), starter, ct, batchId: batchId);
+                        new JobSubmission(account, operation, bytes, fileName, null, optionsJson, null, null, callbackUrl), starter, ct, batchId: batchId);
                     items[i] = new BatchItem(i, fileName, outcome.Job.JobId, null);
                 }
                 catch (DarkroomException ex) when (ex.Status < 500)
@@ -38,7 +40,7 @@ public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, 
                 }
             });
 
-        var batch = new BatchRecord(tenant, batchId, operation, now, items);
+        var batch = new BatchRecord(account.Tenant, batchId, operation, now, items);
         await batches.CreateAsync(batch, cancellationToken);
         return batch;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Darkroom.Api.Endpoints;
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 using Darkroom.Core.Ports;
@@ -41,7 +42,7 @@ public sealed class InboxIntake(IArtifactStore artifacts, JobSubmitter submitter
 
             drop.Metadata.TryGetValue("options", out string? optionsJson);
             var submission = new JobSubmission(
-                options.Value.DefaultTenant,
+                new Account(options.Value.DefaultTenant, options.Value.DefaultPlan),
                 operation,
                 drop.Bytes,
                 Path.GetFileName(path),

@@ -3,11 +3,20 @@ using Darkroom.Pipeline;
 
 namespace Darkroom.Api.Jobs;
 
-/// <summary>Deletes a job's blobs, checkpoints and record, in that order, so a half-done delete can be repeated.</summary>
-public sealed class JobRemover(IJobStore jobs, IArtifactStore artifacts, ICheckpointStore checkpoints)
+/// <summary>
+/// Deletes a job's blobs, checkpoints and record, in that order, so a half-done delete can be repeated. A job
+/// deleted before it finished gets its credits back here (its workflow may never run to release them); for a
+/// finished job the reservation is already settled and this changes nothing.
+/// </summary>
+public sealed class JobRemover(IJobStore jobs, IArtifactStore artifacts, ICheckpointStore checkpoints, ICreditLedger ledger)
 {
     public async Task RemoveAsync(string tenant, string jobId, CancellationToken cancellationToken)
     {
+        if (await jobs.GetAsync(tenant, jobId, cancellationToken) is { Charge: { } charge })
+        {
+            await ledger.SettleAsync(tenant, charge.Month, jobId, Core.Accounts.LedgerKinds.Release, cancellationToken);
+        }
+
         await artifacts.DeleteJobArtifactsAsync(tenant, jobId, ArtifactPaths.JobContainers, cancellationToken);
         await checkpoints.DeleteAsync(jobId, cancellationToken);
         await jobs.DeleteAsync(tenant, jobId, cancellationToken);

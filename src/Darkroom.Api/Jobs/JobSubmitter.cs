@@ -8,6 +8,8 @@ using Darkroom.Core.Ports;
 using Darkroom.Imaging;
 using Darkroom.Inference;
 using Darkroom.Pipeline;
+using Darkroom.Pipeline.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace Darkroom.Api.Jobs;
 
@@ -20,6 +22,9 @@ public sealed class JobSubmitter(
     IJobStore jobs,
     ImageProbe probe,
     ModelCatalog catalog,
+    Credits credits,
+    CallbackUrls callbacks,
+    IOptions<AuthOptions> auth,
     TimeProvider clock)
 {
     /// <param name="starter">Starts the workflow: the host's queue, or a Durable client bound to the calling function.</param>
@@ -29,7 +34,10 @@ public sealed class JobSubmitter(
     {
         JobOptions options = JobOptionsParser.Parse(submission.Operation, submission.OptionsJson, submission.Background is not null);
         CheckModel(options);
+        PlanLimits limits = auth.Value.LimitsOf(submission.Account.Plan);
+        CheckPlanBytes(submission, limits);
         ImageFacts facts = probe.Probe(submission.Image);
+        CheckPlanPixels(submission, facts, limits);
         if (submission.Background is not null)
         {
             if (submission.Operation != JobOperation.RemoveBackground)
@@ -41,6 +49,11 @@ public sealed class JobSubmitter(
         }
 
         CheckMask(submission, facts);
+        string? callbackUrl = submission.CallbackUrl ?? submission.Account.CallbackUrl;
+        if (callbackUrl is not null)
+        {
+            callbackUrl = await callbacks.CheckAsync(callbackUrl, cancellationToken);
+        }
 
         string requestHash = RequestHash(submission);
         DateTimeOffset now = clock.GetUtcNow();
@@ -73,11 +86,14 @@ public sealed class JobSubmitter(
             Input = facts,
             Options = options,
             RequestHash = requestHash,
+            KeyHash = submission.Account.KeyHash,
+            Webhook = callbackUrl is null ? null : new WebhookState(callbackUrl),
         };
 
         bool committed = false;
         try
         {
+            job = job with { Charge = await credits.ReserveAsync(submission.Account, jobId, submission.Operation.Name(), cancellationToken) };
             await artifacts.PutAsync(job.SourceBlob, submission.Image, facts.ContentType, cancellationToken);
             if (job.BackgroundBlob is not null)
             {
@@ -105,6 +121,11 @@ public sealed class JobSubmitter(
 
     private async Task RollBackAsync(JobRecord job, string? keyHash)
     {
+        if (job.Charge is not null)
+        {
+            await credits.ReleaseAsync(job.Tenant, job.JobId, job.Charge);
+        }
+
         // Not the caller's token: a canceled request must still leave nothing behind.
         await artifacts.DeleteJobArtifactsAsync(job.Tenant, job.JobId, [ArtifactPaths.Uploads], CancellationToken.None);
         await jobs.DeleteAsync(job.Tenant, job.JobId, CancellationToken.None);
@@ -163,6 +184,29 @@ public sealed class JobSubmitter(
         catch (DarkroomException ex) when (ex.Status < 500)
         {
             throw new DarkroomException(ErrorCodes.BackgroundInvalid, ex.Status, ex.Message);
+        }
+    }
+
+    private static void CheckPlanBytes(JobSubmission submission, PlanLimits limits)
+    {
+        if (limits.MaxUploadBytes is { } maxBytes && submission.Image.LongLength > maxBytes)
+        {
+            throw new DarkroomException(
+                ErrorCodes.ImageTooLarge,
+                413,
+                $"The {submission.Account.Plan} plan takes uploads up to {maxBytes / 1048576.0:0.#} MB; this one is {submission.Image.LongLength / 1048576.0:0.#} MB.");
+        }
+    }
+
+    private static void CheckPlanPixels(JobSubmission submission, ImageFacts facts, PlanLimits limits)
+    {
+        double megapixels = (double)facts.Width * facts.Height / 1e6;
+        if (limits.MaxMegapixels is { } max && megapixels > max)
+        {
+            throw new DarkroomException(
+                ErrorCodes.ImageTooManyPixels,
+                413,
+                $"The {submission.Account.Plan} plan takes photos up to {max:0.#} megapixels; this one is {facts.Width}x{facts.Height} ({megapixels:0.#} MP).");
         }
     }
 

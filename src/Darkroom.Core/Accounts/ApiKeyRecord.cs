@@ -5,4 +5,12 @@ namespace Darkroom.Core.Accounts;
 public sealed record ApiKeyRecord(string KeyHash, string Prefix, string Tenant, string Plan, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public bool IsActive => RevokedAt is null;
+
+    /// <summary>Signs this key's job callbacks (HMAC-SHA256). Shown once, at creation; kept because signing needs it.</summary>
+    public string? WebhookSecret { get; init; }
+
+    /// <summary>The callback for this key's jobs that name none.</summary>
+    public string? CallbackUrl { get; init; }
+
+    public Account ToAccount() => new(Tenant, Plan, KeyHash, CallbackUrl);
 }

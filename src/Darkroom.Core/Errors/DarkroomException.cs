@@ -34,6 +34,9 @@ public sealed class DarkroomException : Exception
     /// <summary>When the caller may try again (429, 503), sent as Retry-After.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Extra members for the problem document (e.g. <c>resetAt</c> for quota.exceeded).</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
+
     /// <summary>The failure as it travels between an activity and its workflow.</summary>
     public JobError ToError() => new(Code, Message, Status);
 }

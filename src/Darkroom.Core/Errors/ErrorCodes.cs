@@ -29,5 +29,11 @@ public static class ErrorCodes
     public const string IdempotencyMismatch = "idempotency.mismatch";
     public const string IdempotencyInProgress = "idempotency.in_progress";
     public const string ModelUnavailable = "model.unavailable";
+    public const string QuotaExceeded = "quota.exceeded";
+    public const string ConcurrencyLimited = "rate.concurrent_jobs";
+    public const string CallbackInvalid = "callback.invalid";
+    public const string CallbackForbiddenHost = "callback.forbidden_host";
+    public const string WebhookFailed = "webhook.failed";
+    public const string WebhookRejected = "webhook.rejected";
     public const string Internal = "internal.error";
 }

@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Options;
 
 namespace Darkroom.Core.Jobs;
@@ -11,4 +12,7 @@ public sealed record JobInput(
     string? BackgroundBlob,
     JobOptions Options,
     string? OutboxBlob = null,
-    string? MaskBlob = null);
+    string? MaskBlob = null,
+    Charge? Charge = null,
+    string? CallbackUrl = null,
+    string? KeyHash = null);

@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Images;
 using Darkroom.Core.Options;
@@ -56,5 +57,14 @@ public sealed record JobRecord
     /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
     public string? RequestHash { get; init; }
 
-    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options, OutboxBlob, MaskBlob);
+    /// <summary>The credits the job holds (reserved when accepted, committed or released when it ends); null when it costs nothing.</summary>
+    public Charge? Charge { get; init; }
+
+    /// <summary>SHA-256 of the API key that submitted the job (its webhook secret signs callbacks); null for blob drops.</summary>
+    public string? KeyHash { get; init; }
+
+    /// <summary>The job's callback and every delivery attempt, when it has one.</summary>
+    public WebhookState? Webhook { get; init; }
+
+    public JobInput ToInput() => new(JobId, Tenant, Operation, SourceBlob, BackgroundBlob, Options, OutboxBlob, MaskBlob, Charge, Webhook?.Url, KeyHash);
 }

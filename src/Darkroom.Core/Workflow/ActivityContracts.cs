@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Images;
 using Darkroom.Core.Jobs;
@@ -53,6 +54,17 @@ public sealed record PersistResult(long ElapsedMs) : ITimedResult;
 public sealed record FailRequest(string JobId, string Tenant, JobError Error, IReadOnlyList<StageTiming> Timings);
 
 public sealed record FailResult(long ElapsedMs);
+
+/// <summary>Settles the job's reservation: <c>commit</c> when it completed, <c>release</c> when it failed or was canceled.</summary>
+public sealed record SettleRequest(string JobId, string Tenant, Charge Charge, string Kind);
+
+/// <summary><paramref name="Applied"/> is false when the reservation was already settled (a replay).</summary>
+public sealed record SettleResult(bool Applied, long ElapsedMs);
+
+/// <summary>Delivers the job's final record to its callback URL, signed with the submitting key's webhook secret.</summary>
+public sealed record NotifyRequest(string JobId, string Tenant, string CallbackUrl, string? KeyHash);
+
+public sealed record NotifyResult(bool Delivered, int Attempts);
 
 /// <summary>What the workflow returns: the job's final state.</summary>
 public sealed record JobOutcome(JobStatus Status, JobResult? Result, JobError? Error, IReadOnlyList<StageTiming> Timings);

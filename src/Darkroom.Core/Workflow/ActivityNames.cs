@@ -11,4 +11,6 @@ public static class ActivityNames
     public const string Inpaint = "Inpaint";
     public const string Persist = "Persist";
     public const string Fail = "Fail";
+    public const string Settle = "Settle";
+    public const string Notify = "Notify";
 }

@@ -1,3 +1,4 @@
+using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 
@@ -5,11 +6,38 @@ namespace Darkroom.Core.Workflow;
 
 /// <summary>
 /// validate → segment → compose → persist, as plain deterministic code: no I/O, no clocks, no randomness.
-/// Every side effect is an activity, so both hosts can replay it.
+/// Every side effect is an activity, so both hosts can replay it. Then the job's credits are committed (completed)
+/// or released (failed, canceled), and its callback, if any, is notified.
 /// </summary>
 public static class JobWorkflow
 {
     public static async Task<JobOutcome> RunAsync(IWorkflowContext context, JobInput input)
+    {
+        JobOutcome outcome = await ProcessAsync(context, input);
+        if (input.Charge is not null)
+        {
+            string kind = outcome.Status == JobStatus.Completed ? LedgerKinds.Commit : LedgerKinds.Release;
+            await context.CallActivityAsync<SettleResult>(
+                ActivityNames.Settle, new SettleRequest(input.JobId, input.Tenant, input.Charge, kind), RetrySpec.Persistent);
+        }
+
+        if (input.CallbackUrl is not null)
+        {
+            try
+            {
+                await context.CallActivityAsync<NotifyResult>(
+                    ActivityNames.Notify, new NotifyRequest(input.JobId, input.Tenant, input.CallbackUrl, input.KeyHash), RetrySpec.Webhook);
+            }
+            catch (ActivityFailedException)
+            {
+                // Every attempt is recorded on the job; an unreachable receiver does not change how the job ended.
+            }
+        }
+
+        return outcome;
+    }
+
+    private static async Task<JobOutcome> ProcessAsync(IWorkflowContext context, JobInput input)
     {
         var timings = new List<StageTiming>();
         try

@@ -9,6 +9,9 @@ public sealed record RetrySpec(int MaxAttempts, TimeSpan FirstDelay, double Back
     /// <summary>For bookkeeping that must land: more tries, longer.</summary>
     public static RetrySpec Persistent { get; } = new(6, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30));
 
+    /// <summary>For webhook deliveries: five tries over about two and a half minutes (2 s, 8 s, 32 s, 2 min between them).</summary>
+    public static RetrySpec Webhook { get; } = new(5, TimeSpan.FromSeconds(2), 4.0, TimeSpan.FromMinutes(2));
+
     public TimeSpan DelayBefore(int attempt)
     {
         double factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));

@@ -13,6 +13,7 @@ internal sealed class LocalWorkflowRunner(
     ICheckpointStore checkpoints,
     IArtifactStore artifacts,
     ActivityDispatcher dispatcher,
+    ICreditLedger ledger,
     TimeProvider clock,
     ILogger<LocalWorkflowRunner> logger)
 {
@@ -41,7 +42,7 @@ internal sealed class LocalWorkflowRunner(
         }
     }
 
-    /// <summary>Fails a job that kept crashing its workers, so callers see why instead of waiting forever.</summary>
+    /// <summary>Fails a job that kept crashing its workers, so callers see why instead of waiting forever, and gives its credits back.</summary>
     public async Task AbandonAsync(WorkItem item, long dequeueCount, CancellationToken cancellationToken)
     {
         var error = new JobError(
@@ -52,6 +53,11 @@ internal sealed class LocalWorkflowRunner(
             ActivityNames.Fail,
             System.Text.Json.JsonSerializer.Serialize(new FailRequest(item.JobId, item.Tenant, error, []), ActivityDispatcher.Json),
             cancellationToken);
+        if (await jobs.GetAsync(item.Tenant, item.JobId, cancellationToken) is { Charge: { } charge })
+        {
+            await ledger.SettleAsync(item.Tenant, charge.Month, item.JobId, Core.Accounts.LedgerKinds.Release, cancellationToken);
+        }
+
         logger.JobAbandoned(item.JobId, dequeueCount);
     }
 }

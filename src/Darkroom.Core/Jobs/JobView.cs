@@ -1,8 +1,7 @@
 using Darkroom.Core.Errors;
 using Darkroom.Core.Images;
-using Darkroom.Core.Jobs;
 
-namespace Darkroom.Api.Contracts;
+namespace Darkroom.Core.Jobs;
 
 /// <summary>A job as the API shows it.</summary>
 public sealed record JobView(
@@ -20,6 +19,8 @@ public sealed record JobView(
     JobResultView? Result,
     JobErrorView? Error,
     int Runs,
+    long Credits,
+    WebhookState? Webhook,
     JobLinks Links)
 {
     public static JobView From(JobRecord job, string basePath)
@@ -40,6 +41,8 @@ public sealed record JobView(
             job.Result is { } r ? new JobResultView($"{self}/result", r.ContentType, r.Bytes, r.Width, r.Height) : null,
             job.Error is { } e ? new JobErrorView(e.Code, e.Message) : null,
             job.Runs,
+            job.Charge?.Credits ?? 0,
+            job.Webhook,
             new JobLinks(self, job.Result is null ? null : $"{self}/result"));
     }
 }
