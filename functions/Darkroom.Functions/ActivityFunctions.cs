@@ -16,7 +16,8 @@ public sealed class ActivityFunctions(
     PersistActivity persist,
     FailActivity fail,
     SettleActivity settle,
-    NotifyActivity notify)
+    NotifyActivity notify,
+    ClassifyActivity classify)
 {
     [Function(ActivityNames.Progress)]
     public Task<ProgressResult> Progress([ActivityTrigger] ProgressRequest input, FunctionContext context) =>
@@ -53,6 +54,10 @@ public sealed class ActivityFunctions(
     [Function(ActivityNames.Settle)]
     public Task<SettleResult> Settle([ActivityTrigger] SettleRequest input, FunctionContext context) =>
         ActivityFailure.Wrap(ActivityNames.Settle, () => settle.RunAsync(input, context.CancellationToken));
+
+    [Function(ActivityNames.Classify)]
+    public Task<ClassifyResult> Classify([ActivityTrigger] ClassifyRequest input, FunctionContext context) =>
+        ActivityFailure.Wrap(ActivityNames.Classify, () => classify.RunAsync(input, context.CancellationToken));
 
     [Function(ActivityNames.Notify)]
     public Task<NotifyResult> Notify([ActivityTrigger] NotifyRequest input, FunctionContext context) =>

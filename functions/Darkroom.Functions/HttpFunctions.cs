@@ -16,8 +16,14 @@ public sealed class HttpFunctions(
     Darkroom.Azure.StorageProvisioner storage,
     Darkroom.Inference.ModelSessions sessions,
     Darkroom.Api.Jobs.Credits credits,
-    Darkroom.Pipeline.Webhooks.CallbackUrls callbackUrls)
+    Darkroom.Pipeline.Webhooks.CallbackUrls callbackUrls,
+    Darkroom.Pipeline.Classification.PhotoClassifier classifier,
+    Microsoft.Extensions.Options.IOptions<Darkroom.Pipeline.Classification.ClassifyOptions> classifyOptions,
+    Darkroom.Core.Ports.IClassificationStore classifications,
+    TimeProvider clock)
 {
+    private ClassifyServices Classifying => new(services.Caller, services.Probe, classifier, credits, services.Imaging, classifyOptions);
+
     [Function("CreateJob")]
     public async Task<IResult> CreateJob(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/jobs")] HttpRequest req,
@@ -78,6 +84,35 @@ public sealed class HttpFunctions(
     [Function("GetUsage")]
     public async Task<IResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await UsageApi.GetUsage(req.HttpContext, services.Caller, credits, authOptions, req.HttpContext.RequestAborted));
+
+    [Function("Classify")]
+    public async Task<IResult> Classify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/classify")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await ClassifyApi.Classify(req, Classifying, req.HttpContext.RequestAborted));
+
+    [Function("ClassifyBatch")]
+    public async Task<IResult> ClassifyBatch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/classify/batch")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await ClassifyApi.ClassifyBatch(req, Classifying, req.HttpContext.RequestAborted));
+
+    [Function("ClassifyCheckCache")]
+    public async Task<IResult> ClassifyCheckCache([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/classify/check-cache")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await ClassifyApi.CheckCache(
+            req.HttpContext,
+            await req.ReadFromJsonAsync<CheckCacheRequest>(req.HttpContext.RequestAborted) ?? new CheckCacheRequest(null),
+            services.Caller,
+            classifier,
+            req.HttpContext.RequestAborted));
+
+    [Function("StatsToday")]
+    public async Task<IResult> StatsToday([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/stats/today")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await StatsApi.Today(req.HttpContext, services.Caller, classifications, clock, req.HttpContext.RequestAborted));
+
+    [Function("StatsCacheEfficiency")]
+    public async Task<IResult> StatsCacheEfficiency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/stats/cache-efficiency")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await StatsApi.CacheEfficiency(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
+
+    [Function("StatsCategoryDistribution")]
+    public async Task<IResult> StatsCategoryDistribution([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/stats/category-distribution")] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await StatsApi.CategoryDistribution(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>

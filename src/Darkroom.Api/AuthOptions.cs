@@ -55,6 +55,7 @@ public sealed class AuthOptions
     {
         ["remove-background"] = 1,
         ["remove-watermark"] = 2,
+        ["classify"] = 1,
     };
 
     public long CostOf(string operation) => Costs.TryGetValue(operation, out long cost) ? cost : 1;

@@ -32,6 +32,7 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<IBatchStore, TableBatchStore>();
         services.AddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.AddSingleton<ICreditLedger, TableCreditLedger>();
+        services.AddSingleton<IClassificationStore, TableClassificationStore>();
         services.AddSingleton<Credits>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<BatchSubmitter>();
@@ -53,6 +54,8 @@ public static class DarkroomServiceCollectionExtensions
         app.MapSyncApi();
         app.MapAdminApi();
         app.MapUsageApi();
+        app.MapClassifyApi();
+        app.MapStatsApi();
         app.MapBatchesApi();
         app.MapHealthApi();
         app.MapOpenApi();

@@ -10,11 +10,12 @@ public static class StorageNames
     public const string BatchesTable = "Batches";
     public const string ApiKeysTable = "ApiKeys";
     public const string UsageTable = "Usage";
+    public const string ClassificationsTable = "Classifications";
 
     public static IReadOnlyList<string> Containers { get; } =
         [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
-    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable, UsageTable];
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable, UsageTable, ClassificationsTable];
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -26,6 +26,9 @@ public sealed record ModelSpec
     /// <summary>Extra inputs after the first, by name (LaMa's <c>mask</c>).</summary>
     public string[] ExtraInputs { get; init; } = [];
 
+    /// <summary>A file beside the model that names its outputs: the recogniser's character list, the classifier's category map.</summary>
+    public string? Vocabulary { get; init; }
+
     public string? Licence { get; init; }
 
     public string? Source { get; init; }

@@ -18,12 +18,13 @@ public sealed class ActivityDispatcher(
     PersistActivity persist,
     FailActivity fail,
     SettleActivity settle,
-    NotifyActivity notify)
+    NotifyActivity notify,
+    ClassifyActivity classify)
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     public static IReadOnlyList<string> Names { get; } =
-        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail, ActivityNames.Settle, ActivityNames.Notify];
+        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail, ActivityNames.Settle, ActivityNames.Notify, ActivityNames.Classify];
 
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
     {
@@ -36,6 +37,7 @@ public sealed class ActivityDispatcher(
         ActivityNames.Persist => Serialize(await persist.RunAsync(Read<PersistRequest>(inputJson), cancellationToken)),
         ActivityNames.Fail => Serialize(await fail.RunAsync(Read<FailRequest>(inputJson), cancellationToken)),
         ActivityNames.Settle => Serialize(await settle.RunAsync(Read<SettleRequest>(inputJson), cancellationToken)),
+        ActivityNames.Classify => Serialize(await classify.RunAsync(Read<ClassifyRequest>(inputJson), cancellationToken)),
         ActivityNames.Notify => Serialize(await notify.RunAsync(Read<NotifyRequest>(inputJson), cancellationToken)),
         _ => throw new InvalidOperationException($"No activity named '{name}'."),
     };

@@ -1,6 +1,7 @@
 using Darkroom.Imaging;
 using Darkroom.Inference;
 using Darkroom.Pipeline.Activities;
+using Darkroom.Pipeline.Classification;
 using Darkroom.Pipeline.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<CallbackUrls>();
         services.AddSingleton<SettleActivity>();
+        services.AddOptions<ClassifyOptions>().BindConfiguration(ClassifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TextRecognizer>();
+        services.AddSingleton<IClassifierStep, IdCardDetector>();
+        services.AddSingleton<IClassifierStep, ScreenshotDetector>();
+        services.AddSingleton<IClassifierStep>(sp => new RemoteVisionClassifier(
+            new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<IOptions<ClassifyOptions>>()));
+        services.AddSingleton<ClassifierChain>();
+        services.AddSingleton<PhotoClassifier>();
+        services.AddSingleton<ClassifyActivity>();
         services.AddSingleton<NotifyActivity>();
         services.AddSingleton<ActivityDispatcher>();
         services.AddHostedService<ModelWarmup>();

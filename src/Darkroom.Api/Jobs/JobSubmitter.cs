@@ -82,7 +82,7 @@ public sealed class JobSubmitter(
             MaskBlob = submission.Mask is null ? null : ArtifactPaths.UploadedMask(tenant, jobId),
             FileName = submission.FileName,
             BatchId = batchId,
-            OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, (options.RemoveBackground?.Format ?? options.RemoveWatermark?.Format)?.Extension()),
+            OutboxBlob = outboxBlob is null ? null : Path.ChangeExtension(outboxBlob, options.Classify is null ? (options.RemoveBackground?.Format ?? options.RemoveWatermark?.Format)?.Extension() : "json"),
             Input = facts,
             Options = options,
             RequestHash = requestHash,

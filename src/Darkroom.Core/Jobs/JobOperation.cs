@@ -11,17 +11,22 @@ public enum JobOperation
 
     [JsonStringEnumMemberName("remove-watermark")]
     RemoveWatermark,
+
+    [JsonStringEnumMemberName("classify")]
+    Classify,
 }
 
 public static class JobOperations
 {
     public const string RemoveBackgroundName = "remove-background";
     public const string RemoveWatermarkName = "remove-watermark";
+    public const string ClassifyName = "classify";
 
     public static string Name(this JobOperation operation) => operation switch
     {
         JobOperation.RemoveBackground => RemoveBackgroundName,
         JobOperation.RemoveWatermark => RemoveWatermarkName,
+        JobOperation.Classify => ClassifyName,
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -34,6 +39,9 @@ public static class JobOperations
                 return true;
             case RemoveWatermarkName:
                 operation = JobOperation.RemoveWatermark;
+                return true;
+            case ClassifyName:
+                operation = JobOperation.Classify;
                 return true;
             default:
                 operation = default;

@@ -63,6 +63,9 @@ public sealed record JobRecord
     /// <summary>SHA-256 of the API key that submitted the job (its webhook secret signs callbacks); null for blob drops.</summary>
     public string? KeyHash { get; init; }
 
+    /// <summary>A classify job's answer.</summary>
+    public Classification.ClassificationResult? Classification { get; init; }
+
     /// <summary>The job's callback and every delivery attempt, when it has one.</summary>
     public WebhookState? Webhook { get; init; }
 

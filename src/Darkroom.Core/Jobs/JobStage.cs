@@ -9,6 +9,7 @@ public static class JobStage
     public const string Compose = "compose";
     public const string Mask = "mask";
     public const string Inpaint = "inpaint";
+    public const string Classify = "classify";
     public const string Persist = "persist";
     public const string Done = "done";
 }

@@ -21,6 +21,7 @@ public sealed record JobView(
     int Runs,
     long Credits,
     WebhookState? Webhook,
+    Classification.ClassificationResult? Classification,
     JobLinks Links)
 {
     public static JobView From(JobRecord job, string basePath)
@@ -43,6 +44,7 @@ public sealed record JobView(
             job.Runs,
             job.Charge?.Credits ?? 0,
             job.Webhook,
+            job.Classification,
             new JobLinks(self, job.Result is null ? null : $"{self}/result"));
     }
 }

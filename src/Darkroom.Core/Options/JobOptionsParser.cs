@@ -26,6 +26,8 @@ public static class JobOptionsParser
                 RemoveWatermarkOptions watermark = Deserialize<RemoveWatermarkOptions>(json) ?? new RemoveWatermarkOptions();
                 watermark.Validate();
                 return new JobOptions { RemoveWatermark = watermark };
+            case JobOperation.Classify:
+                return new JobOptions { Classify = Deserialize<ClassifyJobOptions>(json) ?? new ClassifyJobOptions() };
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation));
         }

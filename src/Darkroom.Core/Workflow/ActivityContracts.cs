@@ -47,7 +47,22 @@ public sealed record MaskResult(string MaskBlob, double Coverage, int TextRegion
 
 public sealed record InpaintRequest(string JobId, string Tenant, string SourceBlob, string MaskBlob, RemoveWatermarkOptions Options);
 
-public sealed record PersistRequest(string JobId, string Tenant, JobResult Result, ImageFacts Input, IReadOnlyList<StageTiming> Timings, string? OutboxBlob);
+/// <param name="Classification">A classify job's answer, stored on the record.</param>
+/// <param name="DropSource">Delete the uploaded photo (classify jobs that did not ask to keep it).</param>
+public sealed record PersistRequest(
+    string JobId,
+    string Tenant,
+    JobResult Result,
+    ImageFacts Input,
+    IReadOnlyList<StageTiming> Timings,
+    string? OutboxBlob,
+    Classification.ClassificationResult? Classification = null,
+    bool DropSource = false);
+
+public sealed record ClassifyRequest(string JobId, string Tenant, string SourceBlob);
+
+/// <summary>The answer, written as JSON to the job's result blob; <paramref name="Cached"/> when no classifier ran.</summary>
+public sealed record ClassifyResult(Classification.ClassificationResult Classification, bool Cached, JobResult Result, long ElapsedMs) : ITimedResult;
 
 public sealed record PersistResult(long ElapsedMs) : ITimedResult;
 
@@ -67,4 +82,8 @@ public sealed record NotifyRequest(string JobId, string Tenant, string CallbackU
 public sealed record NotifyResult(bool Delivered, int Attempts);
 
 /// <summary>What the workflow returns: the job's final state.</summary>
-public sealed record JobOutcome(JobStatus Status, JobResult? Result, JobError? Error, IReadOnlyList<StageTiming> Timings);
+public sealed record JobOutcome(JobStatus Status, JobResult? Result, JobError? Error, IReadOnlyList<StageTiming> Timings)
+{
+    /// <summary>A classify job's answer, and whether it came from the cache.</summary>
+    public ClassifyResult? Classification { get; init; }
+}

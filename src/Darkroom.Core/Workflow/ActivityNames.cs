@@ -12,5 +12,6 @@ public static class ActivityNames
     public const string Persist = "Persist";
     public const string Fail = "Fail";
     public const string Settle = "Settle";
+    public const string Classify = "Classify";
     public const string Notify = "Notify";
 }

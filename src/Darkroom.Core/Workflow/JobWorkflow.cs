@@ -16,7 +16,9 @@ public static class JobWorkflow
         JobOutcome outcome = await ProcessAsync(context, input);
         if (input.Charge is not null)
         {
-            string kind = outcome.Status == JobStatus.Completed ? LedgerKinds.Commit : LedgerKinds.Release;
+            // A classification served from the cache costs nothing: its reservation goes back.
+            bool charged = outcome.Status == JobStatus.Completed && outcome.Classification is not { Cached: true };
+            string kind = charged ? LedgerKinds.Commit : LedgerKinds.Release;
             await context.CallActivityAsync<SettleResult>(
                 ActivityNames.Settle, new SettleRequest(input.JobId, input.Tenant, input.Charge, kind), RetrySpec.Persistent);
         }
@@ -45,17 +47,23 @@ public static class JobWorkflow
             ValidateResult? validated = await StepAsync<ValidateResult>(
                 context, input, timings, JobStage.Validate, 5, ActivityNames.Validate,
                 new ValidateRequest(input.JobId, input.Tenant, input.SourceBlob, input.BackgroundBlob), RetrySpec.Transient);
+            ClassifyResult? classified = null;
             JobResult? result = validated is null ? null : input.Operation switch
             {
                 JobOperation.RemoveBackground => await RemoveBackgroundAsync(context, input, timings),
                 JobOperation.RemoveWatermark => await RemoveWatermarkAsync(context, input, timings),
+                JobOperation.Classify => (classified = await StepAsync<ClassifyResult>(
+                    context, input, timings, JobStage.Classify, 20, ActivityNames.Classify,
+                    new ClassifyRequest(input.JobId, input.Tenant, input.SourceBlob), RetrySpec.Transient))?.Result,
                 _ => throw new InvalidOperationException($"No workflow for {input.Operation}."),
             };
 
+            bool dropSource = input.Operation == JobOperation.Classify && input.Options.Classify is not { KeepOriginal: true };
             PersistResult? persisted = result is null ? null : await StepAsync<PersistResult>(
                 context, input, timings, JobStage.Persist, 90, ActivityNames.Persist,
-                new PersistRequest(input.JobId, input.Tenant, result, validated!.Facts, [.. timings], input.OutboxBlob), RetrySpec.Persistent);
-            return persisted is null ? Canceled(timings) : new JobOutcome(JobStatus.Completed, result, null, timings);
+                new PersistRequest(input.JobId, input.Tenant, result, validated!.Facts, [.. timings], input.OutboxBlob, classified?.Classification, dropSource),
+                RetrySpec.Persistent);
+            return persisted is null ? Canceled(timings) : new JobOutcome(JobStatus.Completed, result, null, timings) { Classification = classified };
         }
         catch (ActivityFailedException failure)
         {

@@ -17,7 +17,8 @@ public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, Ti
         }
 
         // Intermediates go first: once the record says completed, callers may delete the job at once.
-        await artifacts.DeleteJobArtifactsAsync(request.Tenant, request.JobId, [ArtifactPaths.Work], cancellationToken);
+        await artifacts.DeleteJobArtifactsAsync(
+            request.Tenant, request.JobId, request.DropSource ? [ArtifactPaths.Work, ArtifactPaths.Uploads] : [ArtifactPaths.Work], cancellationToken);
         DateTimeOffset now = clock.GetUtcNow();
         await jobs.UpdateAsync(request.Tenant, request.JobId, job => job with
         {
@@ -25,6 +26,7 @@ public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, Ti
             Stage = JobStage.Done,
             Percent = 100,
             Result = request.Result,
+            Classification = request.Classification ?? job.Classification,
             Input = request.Input,
             Timings = [.. request.Timings, new StageTiming(JobStage.Persist, stopwatch.ElapsedMilliseconds)],
             UpdatedAt = now,

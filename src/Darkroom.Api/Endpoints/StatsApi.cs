@@ -1,0 +1,47 @@
+using Darkroom.Azure;
+using Darkroom.Core.Classification;
+using Darkroom.Core.Ports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Darkroom.Api.Endpoints;
+
+public sealed record CacheEfficiencyView(long Requests, long CacheHits, double HitRate, long Classified, long CachedPhotos, long TotalHitsOnEntries, IReadOnlyDictionary<string, long> Methods);
+
+public sealed record CategoryDistributionView(long Photos, IReadOnlyDictionary<string, long> Categories);
+
+/// <summary>/api/v1/stats: the caller's classification requests today, cache efficiency, and category distribution.</summary>
+public static class StatsApi
+{
+    public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder group = app.MapGroup($"{JobsApi.BasePath}/stats").WithTags("Statistics");
+        group.MapGet("/today", Today);
+        group.MapGet("/cache-efficiency", CacheEfficiency);
+        group.MapGet("/category-distribution", CategoryDistribution);
+        return app;
+    }
+
+    public static async Task<Ok<ClassifyDayStats>> Today(HttpContext context, Caller caller, IClassificationStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.DayAsync(await caller.TenantOfAsync(context), TableClassificationStore.Day(clock.GetUtcNow()), cancellationToken));
+
+    public static async Task<Ok<CacheEfficiencyView>> CacheEfficiency(HttpContext context, Caller caller, IClassificationStore store, CancellationToken cancellationToken)
+    {
+        string tenant = await caller.TenantOfAsync(context);
+        IReadOnlyList<ClassifyDayStats> days = await store.DaysAsync(tenant, cancellationToken);
+        IReadOnlyList<CachedClassification> entries = await store.ListAsync(tenant, cancellationToken);
+        long requests = days.Sum(d => d.Requests), hits = days.Sum(d => d.CacheHits);
+        Dictionary<string, long> methods = days.SelectMany(d => d.Methods).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        return TypedResults.Ok(new CacheEfficiencyView(
+            requests, hits, requests == 0 ? 0 : Math.Round((double)hits / requests, 4), requests - hits, entries.Count, entries.Sum(e => e.HitCount), methods));
+    }
+
+    public static async Task<Ok<CategoryDistributionView>> CategoryDistribution(HttpContext context, Caller caller, IClassificationStore store, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CachedClassification> entries = await store.ListAsync(await caller.TenantOfAsync(context), cancellationToken);
+        Dictionary<string, long> counts = Categories.All.ToDictionary(c => c, c => (long)entries.Count(e => e.Result.Category == c));
+        return TypedResults.Ok(new CategoryDistributionView(entries.Count, counts));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Darkroom.Core.Classification;
+using Darkroom.Core.Images;
+using Darkroom.Core.Ports;
+using Darkroom.Inference;
+using Microsoft.Extensions.Options;
+
+namespace Darkroom.Pipeline.Classification;
+
+/// <summary>A classification and how it was obtained.</summary>
+public sealed record ClassifyOutcome(string Sha256, ClassificationResult Result, bool Cached, long ElapsedMs)
+{
+    public ClassificationView ToView() => ClassificationView.From(Sha256, Result, Cached, ElapsedMs);
+}
+
+/// <summary>
+/// Classifies a photo at most once per tenant: the SHA-256 of its bytes keys the cache. Identical requests in
+/// one process share one run; across processes the Classifications row is a claim that one caller holds while
+/// the others wait for its result. Only the holder runs the chain (and pays, through <c>onMiss</c>).
+/// </summary>
+public sealed class PhotoClassifier(
+    IClassificationStore store,
+    ClassifierChain chain,
+    TextDetector detector,
+    TextRecognizer recognizer,
+    IOptions<ClassifyOptions> options,
+    TimeProvider clock)
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<ClassifyOutcome>>> _inFlight = new(StringComparer.Ordinal);
+
+    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <param name="onMiss">Runs before the chain when this call is the one that classifies (charging for it); may throw to refuse.</param>
+    public async Task<ClassifyOutcome> ClassifyAsync(
+        string tenant, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string sha = Sha256(bytes);
+        string key = $"{tenant}|{sha}";
+        var mine = new Lazy<Task<ClassifyOutcome>>(() => RunOnceAsync(tenant, sha, bytes, facts, onMiss, cancellationToken));
+        Lazy<Task<ClassifyOutcome>> flight = _inFlight.GetOrAdd(key, mine);
+        ClassifyOutcome outcome;
+        try
+        {
+            outcome = await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (ReferenceEquals(flight, mine))
+            {
+                _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<ClassifyOutcome>>>(key, mine));
+            }
+        }
+
+        // A request that joined another's run did not classify: for it, the answer came from the cache.
+        outcome = ReferenceEquals(flight, mine) ? outcome : outcome with { Cached = true };
+        outcome = outcome with { ElapsedMs = stopwatch.ElapsedMilliseconds };
+        if (outcome.Cached && !ReferenceEquals(flight, mine))
+        {
+            await store.RecordHitAsync(tenant, sha, CancellationToken.None);
+        }
+
+        await store.RecordRequestAsync(tenant, clock.GetUtcNow(), outcome.Cached ? ClassifyMethods.Cache : outcome.Result.Method, outcome.Result.Category, CancellationToken.None);
+        return outcome;
+    }
+
+    /// <summary>The cached results among these hashes (counted as hits).</summary>
+    public async Task<IReadOnlyList<ClassificationView>> LookUpAsync(string tenant, IEnumerable<string> hashes, CancellationToken cancellationToken)
+    {
+        var hits = new List<ClassificationView>();
+        foreach (string sha in hashes)
+        {
+            if (await store.GetAsync(tenant, sha, options.Value.Version, cancellationToken) is { } entry)
+            {
+                await store.RecordHitAsync(tenant, sha, cancellationToken);
+                hits.Add(ClassificationView.From(sha, entry.Result, cached: true, 0));
+            }
+        }
+
+        return hits;
+    }
+
+    private async Task<ClassifyOutcome> RunOnceAsync(
+        string tenant, string sha, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken)
+    {
+        ClassifyOptions o = options.Value;
+        TimeSpan stale = TimeSpan.FromSeconds(o.ClaimStaleSeconds);
+        DateTimeOffset giveUpWaiting = clock.GetUtcNow() + stale + stale;
+        while (true)
+        {
+            ClaimOutcome claim = await store.ClaimAsync(tenant, sha, o.Version, stale, cancellationToken);
+            switch (claim.Status)
+            {
+                case ClaimStatus.Done:
+                    await store.RecordHitAsync(tenant, sha, cancellationToken);
+                    return new ClassifyOutcome(sha, claim.Entry!.Result, Cached: true, 0);
+                case ClaimStatus.Pending when clock.GetUtcNow() < giveUpWaiting:
+                    await Task.Delay(PollEvery, clock, cancellationToken);
+                    continue;
+                case ClaimStatus.Pending:
+                    throw new TimeoutException($"Another classifier has held photo {sha[..12]} for too long.");
+            }
+
+            try
+            {
+                if (onMiss is not null)
+                {
+                    await onMiss(sha, cancellationToken);
+                }
+
+                using var input = new ClassifierInput(bytes, facts, detector, recognizer);
+                ClassificationResult result = await chain.ClassifyAsync(input, cancellationToken);
+                await store.CompleteAsync(tenant, sha, o.Version, result, CancellationToken.None);
+                return new ClassifyOutcome(sha, result, Cached: false, 0);
+            }
+            catch
+            {
+                await store.AbandonAsync(tenant, sha, CancellationToken.None);
+                throw;
+            }
+        }
+    }
+}
