@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Darkroom.Core.Classification;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Darkroom.Server.Tests;
+
+/// <summary>
+/// The remote step against a real HTTP server on loopback that speaks chat completions (the stand-in for a paid
+/// vision API): a good answer decides; 429, 500, a time-out, prose and an invented category all fall back to
+/// <c>other</c>, never to a guess.
+/// </summary>
+[TestClass]
+public sealed class RemoteClassifierTests
+{
+    private static readonly ConcurrentQueue<string> Script = new();
+    private static readonly ConcurrentQueue<(string? Authorization, JsonDocument Body)> Requests = new();
+    private static WebApplication s_fake = null!;
+    private static DarkroomHost s_host = null!;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context)
+    {
+        int port = FreePort.Next();
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        s_fake = builder.Build();
+        s_fake.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        {
+            Requests.Enqueue((http.Request.Headers.Authorization.ToString(), await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)));
+            string next = Script.TryDequeue(out string? s) ? s : "500";
+            switch (next)
+            {
+                case "429":
+                case "500":
+                    return Results.StatusCode(int.Parse(next, System.Globalization.CultureInfo.InvariantCulture));
+                case "slow":
+                    await Task.Delay(TimeSpan.FromSeconds(5), http.RequestAborted);
+                    return Results.StatusCode(500);
+                default:
+                    return Results.Text(Completion(next), "application/json");
+            }
+        });
+        await s_fake.StartAsync(context.CancellationToken);
+        s_host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken, new()
+        {
+            ["Darkroom:Inference:Preload"] = "",
+            ["Darkroom:Classify:Remote:Endpoint"] = $"http://127.0.0.1:{port}/v1",
+            ["Darkroom:Classify:Remote:ApiKey"] = "sk-test",
+            ["Darkroom:Classify:Remote:Model"] = "vision-test",
+            ["Darkroom:Classify:StepBudgetMs:remote"] = "1500",
+        });
+    }
+
+    [ClassCleanup]
+    public static async Task StopAsync()
+    {
+        await s_host.DisposeAsync();
+        await s_fake.StopAsync();
+        await s_fake.DisposeAsync();
+    }
+
+    [TestMethod]
+    [DataRow("good", """{"category":"pets","confidence":0.91,"description":"A grey cat on a sofa."}""", "pets", "remote")]
+    [DataRow("fenced", "```json\n{\"category\":\"foods\",\"confidence\":0.8,\"description\":\"Coffee.\"}\n```", "foods", "remote")]
+    [DataRow("rate limited", "429", "other", "local")]
+    [DataRow("server error", "500", "other", "local")]
+    [DataRow("time-out", "slow", "other", "local")]
+    [DataRow("prose", "I think this is a lovely cat.", "other", "local")]
+    [DataRow("invented category", """{"category":"cats","confidence":0.99,"description":"A cat."}""", "other", "local")]
+    [DataRow("unsure", """{"category":"pets","confidence":0.3,"description":"Maybe a cat."}""", "other", "local")]
+    public async Task RemoteStep_DecidesOnlyOnAWellFormedConfidentAnswer(string what, string reply, string category, string method)
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        Script.Clear();
+        Script.Enqueue(reply);
+        // A plain picture the local steps cannot decide, different per case so the cache never answers.
+        // (The first SHA-256 byte of each case's name: all eight differ.)
+        byte[] picture = TestImages.Plain(200, 150, grey: System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(what))[0]);
+        int before = Requests.Count;
+
+        ClassificationView view = await ClassifyTests.ClassifyAsync(s_host.Client, picture, "plain.png", ct);
+
+        Assert.AreEqual(category, view.Category, $"{what}: {string.Join(" | ", view.Steps.Select(s => $"{s.Step} {s.Outcome}"))}");
+        Assert.AreEqual(method, view.Method, what);
+        Assert.AreEqual(before + 1, Requests.Count, "one call to the endpoint");
+        if (category == Categories.Other)
+        {
+            Assert.IsTrue(view.Confidence <= 0.2, what);
+            StringAssert.StartsWith(view.Steps.Single(s => s.Step == "remote").Outcome, "passed", what);
+        }
+        else
+        {
+            Assert.AreEqual("vision-test", view.Model);
+        }
+    }
+
+    [TestMethod]
+    public async Task RemoteStep_SendsAnOpenAiChatCompletionWithTheImageAndAskForJson()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        Script.Clear();
+        Script.Enqueue("""{"category":"travel_scenery","confidence":0.7,"description":"Hills."}""");
+        while (Requests.TryDequeue(out _))
+        {
+        }
+
+        await ClassifyTests.ClassifyAsync(s_host.Client, TestImages.Plain(300, 200, grey: 222), "plain.png", ct);
+
+        Assert.IsTrue(Requests.TryDequeue(out (string? Authorization, JsonDocument Body) request));
+        Assert.AreEqual("Bearer sk-test", request.Authorization);
+        JsonElement body = request.Body.RootElement;
+        Assert.AreEqual("vision-test", body.GetProperty("model").GetString());
+        Assert.AreEqual("json_object", body.GetProperty("response_format").GetProperty("type").GetString());
+        JsonElement image = body.GetProperty("messages")[1].GetProperty("content")[1];
+        Assert.AreEqual("image_url", image.GetProperty("type").GetString());
+        StringAssert.StartsWith(image.GetProperty("image_url").GetProperty("url").GetString(), "data:image/jpeg;base64,");
+    }
+
+    private static string Completion(string content) => JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-test",
+        @object = "chat.completion",
+        model = "vision-test-2026",
+        choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
+    });
+}
