@@ -98,7 +98,7 @@ public static class JobsApi
             return NotFound(id);
         }
 
-        await services.Remover.RemoveAsync(job.Tenant, job.JobId, cancellationToken);
+        await services.Remover.RemoveAsync(job, cancellationToken);
         return TypedResults.NoContent();
     }
 

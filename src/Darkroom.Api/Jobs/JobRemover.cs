@@ -10,9 +10,11 @@ namespace Darkroom.Api.Jobs;
 /// </summary>
 public sealed class JobRemover(IJobStore jobs, IArtifactStore artifacts, ICheckpointStore checkpoints, ICreditLedger ledger)
 {
-    public async Task RemoveAsync(string tenant, string jobId, CancellationToken cancellationToken)
+    /// <param name="job">The record as the caller just read it (its charge never changes after acceptance).</param>
+    public async Task RemoveAsync(Core.Jobs.JobRecord job, CancellationToken cancellationToken)
     {
-        if (await jobs.GetAsync(tenant, jobId, cancellationToken) is { Charge: { } charge })
+        (string tenant, string jobId) = (job.Tenant, job.JobId);
+        if (job.Charge is { } charge)
         {
             await ledger.SettleAsync(tenant, charge.Month, jobId, Core.Accounts.LedgerKinds.Release, cancellationToken);
         }

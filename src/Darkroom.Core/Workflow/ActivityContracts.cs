@@ -59,7 +59,8 @@ public sealed record PersistRequest(
     Classification.ClassificationResult? Classification = null,
     bool DropSource = false);
 
-public sealed record ClassifyRequest(string JobId, string Tenant, string SourceBlob);
+/// <param name="Facts">What validate found, so the photo is not probed twice.</param>
+public sealed record ClassifyRequest(string JobId, string Tenant, string SourceBlob, ImageFacts Facts);
 
 /// <summary>The answer, written as JSON to the job's result blob; <paramref name="Cached"/> when no classifier ran.</summary>
 public sealed record ClassifyResult(Classification.ClassificationResult Classification, bool Cached, JobResult Result, long ElapsedMs) : ITimedResult;

@@ -54,7 +54,7 @@ public static class JobWorkflow
                 JobOperation.RemoveWatermark => await RemoveWatermarkAsync(context, input, timings),
                 JobOperation.Classify => (classified = await StepAsync<ClassifyResult>(
                     context, input, timings, JobStage.Classify, 20, ActivityNames.Classify,
-                    new ClassifyRequest(input.JobId, input.Tenant, input.SourceBlob), RetrySpec.Transient))?.Result,
+                    new ClassifyRequest(input.JobId, input.Tenant, input.SourceBlob, validated.Facts), RetrySpec.Transient))?.Result,
                 _ => throw new InvalidOperationException($"No workflow for {input.Operation}."),
             };
 

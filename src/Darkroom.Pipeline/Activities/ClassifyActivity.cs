@@ -4,20 +4,19 @@ using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 using Darkroom.Core.Ports;
 using Darkroom.Core.Workflow;
-using Darkroom.Imaging;
 using Darkroom.Pipeline.Classification;
 
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Classifies the job's photo through the cache and the chain; the answer is also the job's result (JSON).</summary>
-public sealed class ClassifyActivity(IArtifactStore artifacts, ImageProbe probe, PhotoClassifier classifier)
+public sealed class ClassifyActivity(IArtifactStore artifacts, PhotoClassifier classifier)
 {
     public async Task<ClassifyResult> RunAsync(ClassifyRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         byte[] bytes = await artifacts.GetAsync(request.SourceBlob, cancellationToken)
             ?? throw Problems.JobNotFound(request.JobId);
-        ClassifyOutcome outcome = await classifier.ClassifyAsync(request.Tenant, bytes, probe.Probe(bytes), onMiss: null, cancellationToken);
+        ClassifyOutcome outcome = await classifier.ClassifyAsync(request.Tenant, bytes, request.Facts, onMiss: null, cancellationToken);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(outcome.ToView(), ActivityDispatcher.Json);
         string blob = ArtifactPaths.Result(request.Tenant, request.JobId, "json");
         await artifacts.PutAsync(blob, json, "application/json", cancellationToken);

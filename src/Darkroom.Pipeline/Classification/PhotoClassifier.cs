@@ -57,9 +57,9 @@ public sealed class PhotoClassifier(
         }
 
         // A request that joined another's run did not classify: for it, the answer came from the cache.
-        outcome = ReferenceEquals(flight, mine) ? outcome : outcome with { Cached = true };
-        outcome = outcome with { ElapsedMs = stopwatch.ElapsedMilliseconds };
-        if (outcome.Cached && !ReferenceEquals(flight, mine))
+        bool joined = !ReferenceEquals(flight, mine);
+        outcome = outcome with { Cached = outcome.Cached || joined, ElapsedMs = stopwatch.ElapsedMilliseconds };
+        if (joined)
         {
             await store.RecordHitAsync(tenant, sha, CancellationToken.None);
         }

@@ -25,7 +25,7 @@ public sealed class CallbackUrls(IOptions<WebhookOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.IdnHost, out IPAddress? literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken);
+            addresses = await ResolveAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
@@ -47,4 +47,8 @@ public sealed class CallbackUrls(IOptions<WebhookOptions> options)
 
         return uri.AbsoluteUri;
     }
+
+    /// <summary>The addresses a host name stands for (an IP literal stands for itself); what both the submission check and the connect-time check judge.</summary>
+    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host, out IPAddress? literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 }

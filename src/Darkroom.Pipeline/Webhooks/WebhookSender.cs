@@ -58,9 +58,7 @@ public sealed class WebhookSender : IDisposable
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken cancellationToken)
     {
-        IPAddress[] addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out IPAddress? literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        IPAddress[] addresses = await CallbackUrls.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
         IPAddress[] allowed = allowPrivate ? addresses : [.. addresses.Where(NetworkRanges.IsPublic)];
         if (allowed.Length == 0)
         {
