@@ -21,6 +21,12 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 @description('Container image of the function app; azd sets it on deploy. The placeholder starts until the first deploy.')
 param functionAppImage string = 'mcr.microsoft.com/azure-functions/dotnet8-quickstart-demo:1.0'
 
+var placeholderImage = 'mcr.microsoft.com/azure-functions/dotnet8-quickstart-demo:1.0'
+
+@secure()
+@description('The Functions host\'s blobs_extension system key, given to the app and carried by the Event Grid webhook URL. A new one each provision unless set.')
+param blobsExtensionKey string = newGuid()
+
 @minValue(0)
 @maxValue(10)
 @description('Replicas kept warm; 0 scales to zero (cheapest, cold starts load the model again).')
@@ -112,6 +118,27 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     minReplicas: minReplicas
     maxReplicas: maxReplicas
+    hostKeysJson: string({
+      masterKey: { name: 'master', value: uniqueString(blobsExtensionKey, 'master'), encrypted: false }
+      functionKeys: [ { name: 'default', value: uniqueString(blobsExtensionKey, 'default'), encrypted: false } ]
+      systemKeys: [
+        { name: 'blobs_extension', value: blobsExtensionKey, encrypted: false }
+        { name: 'durabletask_extension', value: uniqueString(blobsExtensionKey, 'durabletask'), encrypted: false }
+      ]
+    })
+  }
+}
+
+// Event Grid validates a webhook when the subscription is created, so it is wired once the app runs Darkroom's image
+// (azd's postdeploy hook provisions again after the first deploy; see README "Blob drop in Azure").
+module blobDrop 'modules/eventgrid.bicep' = if (functionAppImage != placeholderImage) {
+  name: 'eventgrid-blob-drop'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    location: location
+    tags: tags
+    webhookUrl: '${functionApp.outputs.uri}/runtime/webhooks/blobs?functionName=Host.Functions.BlobDrop&code=${blobsExtensionKey}'
   }
 }
 

@@ -14,4 +14,23 @@ internal sealed class DurableJobStarter(DurableTaskClient client) : IJobStarter
             input,
             new StartOrchestrationOptions { InstanceId = input.JobId },
             cancellationToken);
+
+    /// <summary>
+    /// Removes a deleted job's orchestration history. A running instance is terminated first (that is queued, so the
+    /// purge is tried a few times until the instance is terminal); a finished one is purged at once.
+    /// </summary>
+    public static async Task ForgetAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
+    {
+        await client.TerminateInstanceAsync(jobId, cancellationToken);
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            PurgeResult purged = await client.PurgeInstanceAsync(jobId, cancellationToken);
+            if (purged.PurgedInstanceCount > 0 || await client.GetInstanceAsync(jobId, cancellationToken) is null)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
 }

@@ -5,17 +5,25 @@ using Microsoft.DurableTask;
 namespace Darkroom.Functions;
 
 /// <summary>Core's <see cref="IWorkflowContext"/> over Durable's orchestration context.</summary>
-internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) : IWorkflowContext
+public sealed class DurableWorkflowContext(TaskOrchestrationContext context) : IWorkflowContext
 {
     public DateTimeOffset UtcNow => context.CurrentUtcDateTime;
 
+    /// <summary>
+    /// Durable's retry policy for a spec, with the server's retry rule as its failure predicate: a failure that carries
+    /// a 4xx error is not retried (the predicate's default would retry everything).
+    /// </summary>
+    public static TaskOptions OptionsFor(RetrySpec retry) =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts, retry.FirstDelay, retry.BackoffCoefficient, retry.MaxDelay)
+        {
+            HandleFailure = failure => ActivityFailure.IsRetryable(failure.ErrorMessage),
+        });
+
     public async Task<TOut> CallActivityAsync<TOut>(string activity, object input, RetrySpec retry)
     {
-        TaskOptions options = TaskOptions.FromRetryPolicy(
-            new RetryPolicy(retry.MaxAttempts, retry.FirstDelay, retry.BackoffCoefficient, retry.MaxDelay));
         try
         {
-            return await context.CallActivityAsync<TOut>(activity, input, options);
+            return await context.CallActivityAsync<TOut>(activity + ActivityFunctions.Suffix, input, OptionsFor(retry));
         }
         catch (TaskFailedException ex)
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-// The same registration the server uses; jobs start through the Durable client bound to each trigger.
+// The same registration the server uses (upload body limits included); jobs start through the Durable client bound to each trigger.
 builder.Services.AddDarkroom();
 builder.Services.AddSingleton<ApiServices>();
 

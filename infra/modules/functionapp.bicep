@@ -13,6 +13,12 @@ param appInsightsConnectionString string
 param minReplicas int
 param maxReplicas int
 
+// Host keys from a file (AzureWebJobsSecretStorageType = files), so that the Event Grid subscription can carry the
+// blobs_extension system key, which is known at deploy time (main.bicep derives every key from one secure parameter).
+@secure()
+@description('The Functions host secrets file (master, default and system keys) as JSON.')
+param hostKeysJson string
+
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
@@ -31,6 +37,9 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         targetPort: 80
         transport: 'auto'
       }
+      secrets: [
+        { name: 'functions-host-keys', value: hostKeysJson }
+      ]
       registries: [
         {
           server: registryServer
@@ -49,6 +58,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           }
           env: [
             { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+            { name: 'AzureWebJobsSecretStorageType', value: 'files' }
+            { name: 'FUNCTIONS_SECRETS_PATH', value: '/etc/functions-secrets' }
             { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
             { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
             { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
@@ -62,6 +73,16 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             { name: 'Darkroom__Auth__DevelopmentKey', value: '' }
             { name: 'Darkroom__Auth__DevelopmentWebhookSecret', value: '' }
           ]
+          volumeMounts: [
+            { volumeName: 'host-keys', mountPath: '/etc/functions-secrets' }
+          ]
+        }
+      ]
+      volumes: [
+        {
+          name: 'host-keys'
+          storageType: 'Secret'
+          secrets: [ { secretRef: 'functions-host-keys', path: 'host.json' } ]
         }
       ]
       scale: {

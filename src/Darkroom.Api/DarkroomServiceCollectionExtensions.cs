@@ -2,11 +2,15 @@ using Darkroom.Api.Endpoints;
 using Darkroom.Api.Jobs;
 using Darkroom.Azure;
 using Darkroom.Core.Ports;
+using Darkroom.Imaging;
 using Darkroom.Pipeline;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Darkroom.Api;
 
@@ -40,10 +44,18 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<JobWaiter>();
         services.AddSingleton<JobRemover>();
         services.AddSingleton<InboxIntake>();
+        services.AddSingleton<BackgroundLoops>();
         services.AddSingleton<Caller>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.AddMissingCode);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi("v1");
+
+        // The same body limits in both hosts: Kestrel (the server's, and the Functions worker's behind
+        // ConfigureFunctionsWebApplication) and the form reader default to about 30 MB otherwise.
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ImagingOptions>>((kestrel, imaging) => kestrel.Limits.MaxRequestBodySize = UploadReader.MaxRequestBytes(imaging.Value));
+        services.AddOptions<FormOptions>()
+            .Configure<IOptions<ImagingOptions>>((form, imaging) => form.MultipartBodyLengthLimit = UploadReader.MaxRequestBytes(imaging.Value));
         return services;
     }
 

@@ -34,12 +34,20 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
         }
     }
 
-    public async Task<ArtifactContent?> ReadAsync(string reference, CancellationToken cancellationToken)
+    public Task<ArtifactContent?> ReadAsync(string reference, CancellationToken cancellationToken) =>
+        ReadAsync(reference, long.MaxValue, cancellationToken);
+
+    public async Task<ArtifactContent?> ReadAsync(string reference, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
             Response<BlobDownloadStreamingResult> response = await Blob(reference).DownloadStreamingAsync(cancellationToken: cancellationToken);
             using BlobDownloadStreamingResult result = response.Value;
+            if (result.Details.ContentLength > maxBytes)
+            {
+                throw new ArtifactTooLargeException(reference, result.Details.ContentLength);
+            }
+
             byte[] bytes = new byte[result.Details.ContentLength];
             await result.Content.ReadExactlyAsync(bytes, cancellationToken);
             return new ArtifactContent(
@@ -52,6 +60,18 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
         {
             return null;
         }
+    }
+
+    public async Task<ArtifactPage> ListPageAsync(string container, string prefix, string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        await foreach (Page<BlobItem> page in clients.Container(container)
+            .GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
+            .AsPages(continuation, pageSize))
+        {
+            return new ArtifactPage([.. page.Values.Select(b => b.Name)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+
+        return new ArtifactPage([], null);
     }
 
     public async Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken)
@@ -103,9 +123,18 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
         return deleted;
     }
 
+    /// <summary>
+    /// The one place a blob client is made: a name that URL handling could rewrite (dot segments, '%', control
+    /// characters…) is refused here, so no storage call ever reaches a blob other than the one named.
+    /// </summary>
     private BlobClient Blob(string reference)
     {
         (string container, string name) = ArtifactPaths.Split(reference);
+        if (!BlobNames.IsSafe(name, out string why))
+        {
+            throw new ArgumentException($"Refusing to address blob '{BlobNames.Printable(name)}': {why}.", nameof(reference));
+        }
+
         return clients.Container(container).GetBlobClient(name);
     }
 }

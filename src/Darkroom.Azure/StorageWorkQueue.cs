@@ -22,14 +22,27 @@ public sealed class StorageWorkQueue(StorageClients clients) : IWorkQueue
             return null;
         }
 
-        WorkItem? item = JsonSerializer.Deserialize<WorkItem>(message.Body.ToString(), StorageJson.Options);
-        if (item is null)
+        string? reason = null;
+        WorkItem? item = null;
+        try
         {
-            await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-            return null;
+            item = JsonSerializer.Deserialize<WorkItem>(message.Body.ToString(), StorageJson.Options);
+            reason = item is null ? "empty" : item.IsWellFormed ? null : "no valid tenant and job id";
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            reason = "not JSON";
         }
 
-        return new WorkLease(item, message.MessageId, message.PopReceipt, message.DequeueCount);
+        if (reason is not null)
+        {
+            // Set the raw message aside (as it came) and take it off the work queue: it can never be a job.
+            await clients.Queue(StorageNames.Poison(clients.JobQueueName)).SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+            await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            throw new PoisonMessageException(message.MessageId, reason);
+        }
+
+        return new WorkLease(item!, message.MessageId, message.PopReceipt, message.DequeueCount);
     }
 
     public async Task<WorkLease> RenewAsync(WorkLease lease, TimeSpan visibility, CancellationToken cancellationToken)

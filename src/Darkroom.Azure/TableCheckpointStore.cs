@@ -31,6 +31,7 @@ public sealed class TableCheckpointStore(StorageClients clients) : ICheckpointSt
             ["FailureJson"] = checkpoint.FailureJson,
             ["RunId"] = checkpoint.RunId,
             ["RecordedAt"] = checkpoint.RecordedAt,
+            ["Attempts"] = checkpoint.Attempts,
         };
         try
         {
@@ -60,5 +61,6 @@ public sealed class TableCheckpointStore(StorageClients clients) : ICheckpointSt
         entity.GetString("ResultJson"),
         entity.GetString("FailureJson"),
         entity.GetString("RunId"),
-        entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue);
+        entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
+        entity.GetInt32("Attempts") ?? 1);
 }

@@ -1,49 +1,34 @@
 using System.Text.Json;
 using Darkroom.Core.Workflow;
 using Darkroom.Pipeline.Activities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Darkroom.Pipeline;
 
 /// <summary>
-/// Runs an activity by name with JSON in and JSON out, as Durable does across its process boundary; the local
-/// runner uses it so that both hosts serialise exactly the same records.
+/// Runs an activity by name. The local runner calls it with JSON in and JSON out, as Durable does across its process
+/// boundary, so both hosts serialise exactly the same records; the Functions bindings call the typed form.
 /// </summary>
-public sealed class ActivityDispatcher(
-    ProgressActivity progress,
-    ValidateActivity validate,
-    SegmentActivity segment,
-    ComposeActivity compose,
-    MaskActivity mask,
-    InpaintActivity inpaint,
-    PersistActivity persist,
-    FailActivity fail,
-    SettleActivity settle,
-    NotifyActivity notify,
-    ClassifyActivity classify)
+public sealed class ActivityDispatcher(IServiceProvider services)
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    public static IReadOnlyList<string> Names { get; } =
-        [ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Mask, ActivityNames.Inpaint, ActivityNames.Persist, ActivityNames.Fail, ActivityNames.Settle, ActivityNames.Notify, ActivityNames.Classify];
+    public static IReadOnlyList<string> Names { get; } = [.. ActivityRegistry.All.Select(b => b.Name)];
 
-    public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) => name switch
+    public Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) =>
+        ActivityRegistry.Find(name).InvokeJsonAsync(services, inputJson, cancellationToken);
+
+    /// <summary>For a host binding: runs the named activity; a DarkroomException leaves as <see cref="ActivityFailure"/>'s wire form.</summary>
+    public Task<TResult> RunAsync<TRequest, TResult>(string name, TRequest request, CancellationToken cancellationToken)
     {
-        ActivityNames.Progress => Serialize(await progress.RunAsync(Read<ProgressRequest>(inputJson), cancellationToken)),
-        ActivityNames.Validate => Serialize(await validate.RunAsync(Read<ValidateRequest>(inputJson), cancellationToken)),
-        ActivityNames.Segment => Serialize(await segment.RunAsync(Read<SegmentRequest>(inputJson), cancellationToken)),
-        ActivityNames.Compose => Serialize(await compose.RunAsync(Read<ComposeRequest>(inputJson), cancellationToken)),
-        ActivityNames.Mask => Serialize(await mask.RunAsync(Read<MaskRequest>(inputJson), cancellationToken)),
-        ActivityNames.Inpaint => Serialize(await inpaint.RunAsync(Read<InpaintRequest>(inputJson), cancellationToken)),
-        ActivityNames.Persist => Serialize(await persist.RunAsync(Read<PersistRequest>(inputJson), cancellationToken)),
-        ActivityNames.Fail => Serialize(await fail.RunAsync(Read<FailRequest>(inputJson), cancellationToken)),
-        ActivityNames.Settle => Serialize(await settle.RunAsync(Read<SettleRequest>(inputJson), cancellationToken)),
-        ActivityNames.Classify => Serialize(await classify.RunAsync(Read<ClassifyRequest>(inputJson), cancellationToken)),
-        ActivityNames.Notify => Serialize(await notify.RunAsync(Read<NotifyRequest>(inputJson), cancellationToken)),
-        _ => throw new InvalidOperationException($"No activity named '{name}'."),
-    };
+        ActivityBinding binding = ActivityRegistry.Find(name);
+        if (binding.RequestType != typeof(TRequest) || binding.ResultType != typeof(TResult))
+        {
+            throw new InvalidOperationException(
+                $"Activity '{name}' takes {binding.RequestType.Name} and gives {binding.ResultType.Name}, not {typeof(TRequest).Name} and {typeof(TResult).Name}.");
+        }
 
-    private static T Read<T>(string json) =>
-        JsonSerializer.Deserialize<T>(json, Json) ?? throw new InvalidOperationException($"Activity input for {typeof(T).Name} is empty.");
-
-    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+        var activity = (IActivity<TRequest, TResult>)services.GetRequiredService(binding.ActivityType);
+        return ActivityFailure.Wrap(name, () => activity.RunAsync(request, cancellationToken));
+    }
 }

@@ -1,11 +1,6 @@
 using Darkroom.Api;
-using Darkroom.Api.Endpoints;
 using Darkroom.Core.Ports;
-using Darkroom.Imaging;
 using Darkroom.Server.Runner;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace Darkroom.Server;
 
@@ -25,10 +20,6 @@ public static class DarkroomServer
         builder.Services.AddSingleton<LocalWorkflowRunner>();
         builder.Services.AddHostedService<QueueWorker>();
         builder.Services.AddHostedService<InboxPoller>();
-        builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ImagingOptions>>((kestrel, imaging) => kestrel.Limits.MaxRequestBodySize = UploadReader.MaxRequestBytes(imaging.Value));
-        builder.Services.AddOptions<FormOptions>()
-            .Configure<IOptions<ImagingOptions>>((form, imaging) => form.MultipartBodyLengthLimit = UploadReader.MaxRequestBytes(imaging.Value));
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();

@@ -26,8 +26,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Activity {Activity} of job {JobId} failed on attempt {Attempt}")]
     public static partial void ActivityAttemptFailed(this ILogger logger, Exception exception, string jobId, string activity, int attempt);
 
-    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Blob drop {Blob}: job {JobId}, error {ErrorCode}")]
-    public static partial void DropAccepted(this ILogger logger, string blob, string? jobId, string? errorCode);
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Blob drop {Blob}: {Disposition}, job {JobId}, error {ErrorCode}")]
+    public static partial void DropAccepted(this ILogger logger, string blob, Darkroom.Api.Jobs.DropDisposition disposition, string? jobId, string? errorCode);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Error, Message = "Background loop {Loop} faulted; restarting in {Backoff}")]
+    public static partial void LoopFaulted(this ILogger logger, Exception exception, string loop, TimeSpan backoff);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Queue message {MessageId} is not a work item; moved to the poison queue ({Reason})")]
+    public static partial void PoisonMessage(this ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Blob drop {Blob} failed unexpectedly; it stays in the inbox for a later pass")]
+    public static partial void DropFailed(this ILogger logger, Exception exception, string blob);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "The work queue is unavailable")]
     public static partial void QueueUnavailable(this ILogger logger, Exception exception);

@@ -189,28 +189,3 @@ public sealed class JobWorkflowTests
         public void SetProgress(JobProgress progress) => Progress.Add(progress);
     }
 }
-
-[TestClass]
-public sealed class ActivityFailureTests
-{
-    [TestMethod]
-    public async Task Wrap_ThenFromMessage_KeepsCodeStatusAndMessage()
-    {
-        var error = new JobError(ErrorCodes.ImageCorrupt, "The image could not be decoded.", 422);
-
-        ActivityFailedException wire = await Assert.ThrowsExactlyAsync<ActivityFailedException>(
-            () => ActivityFailure.Wrap<int>("Validate", () => throw new DarkroomException(error.Code, error.Status, error.Message)));
-        ActivityFailedException read = ActivityFailure.FromMessage("Validate", wire.Message);
-
-        Assert.AreEqual(error, read.Error);
-    }
-
-    [TestMethod]
-    public void FromMessage_Untagged_IsAnInternalError()
-    {
-        ActivityFailedException read = ActivityFailure.FromMessage("Segment", "Object reference not set");
-
-        Assert.AreEqual(ErrorCodes.Internal, read.Error.Code);
-        Assert.AreEqual(500, read.Error.Status);
-    }
-}

@@ -35,6 +35,22 @@ public sealed class BicepTests
         StringAssert.Contains(json, "\"allowSharedKeyAccess\": false");
     }
 
+    [TestMethod]
+    public async Task MainBicep_WiresBlobDrop_ThroughAnEventGridSystemTopic_ToTheBlobDropFunction()
+    {
+        string main = Path.Combine(RepoPaths.RepoRoot, "infra", "main.bicep");
+
+        (_, string json) = await RunBicepAsync(TestContext.CancellationToken, "build", main, "--stdout");
+
+        StringAssert.Contains(json, "Microsoft.EventGrid/systemTopics");
+        StringAssert.Contains(json, "Microsoft.Storage.StorageAccounts");
+        StringAssert.Contains(json, "Microsoft.Storage.BlobCreated");
+        StringAssert.Contains(json, "/blobServices/default/containers/inbox/");
+        StringAssert.Contains(json, "/runtime/webhooks/blobs?functionName=Host.Functions.BlobDrop&code=");
+        StringAssert.Contains(json, "\"AzureWebJobsSecretStorageType\"");
+        StringAssert.Contains(json, "blobs_extension");
+    }
+
     private static async Task<(int ExitCode, string Output)> RunBicepAsync(CancellationToken cancellationToken, params string[] args)
     {
         string folder = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPackageFolder").Value!;

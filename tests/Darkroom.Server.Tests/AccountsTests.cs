@@ -4,10 +4,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Darkroom.Api.Endpoints;
 using Darkroom.Azure;
 using Darkroom.Core.Accounts;
 using Darkroom.Core.Jobs;
+using Darkroom.Core.Workflow;
 using NetVips;
 
 namespace Darkroom.Server.Tests;
@@ -70,6 +72,10 @@ public sealed class AccountsTests
         JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         job = await s_host.WaitForAsync(job.Id, j => j.Status.IsFinal(), ct, client: client);
         Assert.AreEqual(JobStatus.Failed, job.Status);
+        Assert.AreEqual("mask.nothing_found", job.Error?.Code);
+        TableEntity mask = await MaskCheckpointAsync(job.Id, ct);
+        StringAssert.Contains(mask.GetString("FailureJson"), "\"status\":422");
+        Assert.AreEqual(1, mask.GetInt32("Attempts"), "a 4xx failure is final: the Mask activity ran once, not RetrySpec.Transient's three times");
         UsageView afterFailure = await WaitForUsageAsync(client, u => u.Reserved == 0, ct);
         Assert.AreEqual(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/jobs/{job.Id}", ct)).StatusCode);
         UsageView afterDelete = (await client.GetFromJsonAsync<UsageView>("/api/v1/usage", Json.Options, ct))!;
@@ -233,5 +239,18 @@ public sealed class AccountsTests
     {
         form.Add(new StringContent(operation), "operation");
         return form;
+    }
+
+    private static async Task<TableEntity> MaskCheckpointAsync(string jobId, CancellationToken ct)
+    {
+        await foreach (TableEntity call in s_host.Storage.Table(StorageNames.CheckpointsTable).QueryAsync<TableEntity>(e => e.PartitionKey == jobId, cancellationToken: ct))
+        {
+            if (call.GetString("Name") == ActivityNames.Mask)
+            {
+                return call;
+            }
+        }
+
+        throw new AssertFailedException($"job {jobId} has no Mask checkpoint");
     }
 }

@@ -1,6 +1,6 @@
 namespace Darkroom.Api.Contracts;
 
-public sealed record HealthView(string Status, StorageHealth Storage, ExecutionProviderView ExecutionProvider, IReadOnlyList<ModelHealth> Models);
+public sealed record HealthView(string Status, StorageHealth Storage, ExecutionProviderView ExecutionProvider, IReadOnlyList<ModelHealth> Models, IReadOnlyList<LoopView> Loops);
 
 public sealed record StorageHealth(bool Ok, string? Error);
 

@@ -1,5 +1,6 @@
 using Azure;
 using Darkroom.Api.Contracts;
+using Darkroom.Api;
 using Darkroom.Azure;
 using Darkroom.Inference;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,7 @@ public static class HealthApi
     public static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> GetHealth(
         StorageProvisioner storage,
         ModelSessions sessions,
+        BackgroundLoops loops,
         CancellationToken cancellationToken)
     {
         StorageHealth storageHealth;
@@ -45,11 +47,14 @@ public static class HealthApi
                 : new ModelHealth(spec.Id, spec.Task, File.Exists(sessions.ModelPath(spec)), false, null, null)),
         ];
         ExecutionProviderStatus provider = sessions.Provider;
+        IReadOnlyList<LoopView> loopViews = loops.Snapshot();
+        bool degraded = (provider.Requested == "cuda" && provider.Active != "cuda") || loopViews.Any(l => l.State != "running");
         var view = new HealthView(
-            !storageHealth.Ok ? "unhealthy" : provider.Requested == "cuda" && provider.Active != "cuda" ? "degraded" : "healthy",
+            !storageHealth.Ok ? "unhealthy" : degraded ? "degraded" : "healthy",
             storageHealth,
             new ExecutionProviderView(provider.Requested, provider.Active, provider.FallbackReason),
-            models);
+            models,
+            loopViews);
         return storageHealth.Ok ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: 503);
     }
 }

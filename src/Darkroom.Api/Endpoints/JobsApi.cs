@@ -13,7 +13,7 @@ namespace Darkroom.Api.Endpoints;
 /// <summary>/api/v1/jobs: submit, inspect, download, list and delete jobs.</summary>
 public static class JobsApi
 {
-    public const string BasePath = "/api/v1";
+    public const string BasePath = Darkroom.Core.ApiRoutes.BasePath;
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {

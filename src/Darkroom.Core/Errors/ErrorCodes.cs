@@ -15,6 +15,11 @@ public static class ErrorCodes
     public const string MaskSizeMismatch = "mask.size_mismatch";
     public const string MaskCoversEverything = "mask.covers_everything";
     public const string MaskNothingFound = "mask.nothing_found";
+    public const string MaskTooLarge = "mask.too_large";
+    public const string MaskTooManyPixels = "mask.too_many_pixels";
+    public const string DropInvalidName = "drop.invalid_name";
+    public const string MultipartInvalid = "request.multipart_invalid";
+    public const string RequestTooLarge = "request.too_large";
     public const string OptionsInvalid = "options.invalid";
     public const string OptionsUnknown = "options.unknown";
     public const string RequestInvalid = "request.invalid";

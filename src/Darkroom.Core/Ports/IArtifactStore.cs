@@ -14,6 +14,13 @@ public interface IArtifactStore
     /// <summary>The blob with its metadata and ETag, or null when it does not exist.</summary>
     Task<ArtifactContent?> ReadAsync(string reference, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="ReadAsync(string, CancellationToken)"/>, refusing (before reading the body) a blob over <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="ArtifactTooLargeException">The blob is larger.</exception>
+    Task<ArtifactContent?> ReadAsync(string reference, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>One page of blob names (within the container) under a prefix, and where the next page starts (null at the end).</summary>
+    Task<ArtifactPage> ListPageAsync(string container, string prefix, string? continuation, int pageSize, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="max"/> blob references under a prefix, in name order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken);
 
@@ -26,6 +33,15 @@ public interface IArtifactStore
 
     /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/> in <paramref name="container"/>; returns how many.</summary>
     Task<int> DeletePrefixAsync(string container, string prefix, CancellationToken cancellationToken);
+}
+
+public sealed record ArtifactPage(IReadOnlyList<string> Names, string? Continuation);
+
+/// <summary>A blob is larger than the reader accepts; nothing of it was read.</summary>
+public sealed class ArtifactTooLargeException(string reference, long length)
+    : Exception($"'{reference}' is {length} bytes, over the limit.")
+{
+    public long Length { get; } = length;
 }
 
 public sealed record ArtifactContent(byte[] Bytes, string ContentType, IReadOnlyDictionary<string, string> Metadata, string ETag);

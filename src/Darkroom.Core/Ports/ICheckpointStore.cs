@@ -12,4 +12,5 @@ public interface ICheckpointStore
 }
 
 /// <summary>One recorded call: its result as JSON, or the failure it ended with.</summary>
-public sealed record Checkpoint(int Sequence, string Name, string? ResultJson, string? FailureJson, string RunId, DateTimeOffset RecordedAt);
+/// <param name="Attempts">How many times the activity ran before this outcome (1 when it was not retried).</param>
+public sealed record Checkpoint(int Sequence, string Name, string? ResultJson, string? FailureJson, string RunId, DateTimeOffset RecordedAt, int Attempts = 1);

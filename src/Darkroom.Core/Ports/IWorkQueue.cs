@@ -5,6 +5,8 @@ public interface IWorkQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
 
+    /// <summary>The next message, leased; null when the queue is empty.</summary>
+    /// <exception cref="PoisonMessageException">The next message was not a work item; it has been moved to the poison queue.</exception>
     Task<WorkLease?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken);
 
     Task<WorkLease> RenewAsync(WorkLease lease, TimeSpan visibility, CancellationToken cancellationToken);
@@ -18,6 +20,20 @@ public interface IWorkQueue
     Task DeadLetterAsync(WorkLease lease, CancellationToken cancellationToken);
 }
 
-public sealed record WorkItem(string Tenant, string JobId);
+public sealed record WorkItem(string Tenant, string JobId)
+{
+    /// <summary>Whether a decoded message names a job at all (a tenant of safe characters, a well-formed job id).</summary>
+    public bool IsWellFormed =>
+        !string.IsNullOrEmpty(Tenant) && Tenant.Length <= 64 && Tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+        && Jobs.JobIds.IsValid(JobId);
+}
+
+/// <summary>A queue message that is not a work item; it was set aside with its reason, and the worker goes on.</summary>
+public sealed class PoisonMessageException(string messageId, string reason) : Exception($"Queue message {messageId} is not a work item: {reason}")
+{
+    public string MessageId { get; } = messageId;
+
+    public string Reason { get; } = reason;
+}
 
 public sealed record WorkLease(WorkItem Item, string MessageId, string PopReceipt, long DequeueCount);

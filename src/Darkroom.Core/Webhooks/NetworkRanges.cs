@@ -5,8 +5,8 @@ namespace Darkroom.Core.Webhooks;
 
 /// <summary>
 /// Which addresses a server-side request may reach: public unicast only. Loopback, private (RFC 1918, ULA),
-/// link-local, carrier-grade NAT, multicast, reserved and unspecified ranges are refused, IPv4 inside IPv6
-/// (mapped, NAT64) judged as IPv4.
+/// link-local, carrier-grade NAT, multicast, reserved and unspecified ranges are refused; IPv4 inside IPv6
+/// (mapped, compatible, translated, NAT64, 6to4) is judged by the IPv4 range it reaches, and Teredo is refused.
 /// </summary>
 public static class NetworkRanges
 {
@@ -52,15 +52,29 @@ public static class NetworkRanges
             return false;
         }
 
-        // fc00::/7 unique local; 64:ff9b::/96 NAT64 carries an IPv4 address in its last four bytes.
-        if ((v6[0] & 0xFE) == 0xFC)
+        // fc00::/7 unique local; 100::/64 discard-only; 2001:db8::/32 documentation; 2001::/23 IETF protocol
+        // assignments (Teredo 2001::/32 among them, whose embedded IPv4 is obfuscated); 64:ff9b:1::/48 local NAT64.
+        if ((v6[0] & 0xFE) == 0xFC
+            || InRange(v6, [0x01, 0x00, 0, 0, 0, 0, 0, 0], 64)
+            || InRange(v6, [0x20, 0x01, 0x0D, 0xB8], 32)
+            || InRange(v6, [0x20, 0x01, 0x00], 23)
+            || InRange(v6, [0, 0x64, 0xFF, 0x9B, 0, 0x01], 48))
         {
             return false;
         }
 
-        if (InRange(v6, [0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0], 96))
+        // IPv4 inside IPv6, judged by the IPv4 range it reaches: NAT64 64:ff9b::/96, IPv4-compatible ::/96 (which
+        // also holds :: and ::1), IPv4-translated ::ffff:0:0:0/96, and 6to4 2002::/16 (the IPv4 in bytes 2-5).
+        if (InRange(v6, [0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0], 96)
+            || InRange(v6, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 96)
+            || InRange(v6, [0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0], 96))
         {
             return IsPublic(new IPAddress(v6.AsSpan(12, 4)));
+        }
+
+        if (InRange(v6, [0x20, 0x02], 16))
+        {
+            return IsPublic(new IPAddress(v6.AsSpan(2, 4)));
         }
 
         return true;

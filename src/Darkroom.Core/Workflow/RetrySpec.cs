@@ -12,6 +12,9 @@ public sealed record RetrySpec(int MaxAttempts, TimeSpan FirstDelay, double Back
     /// <summary>For webhook deliveries: five tries over about two and a half minutes (2 s, 8 s, 32 s, 2 min between them).</summary>
     public static RetrySpec Webhook { get; } = new(5, TimeSpan.FromSeconds(2), 4.0, TimeSpan.FromMinutes(2));
 
+    /// <summary>The one retry rule of both hosts: an error the caller caused (a 4xx) is final; anything else may pass.</summary>
+    public static bool IsRetryable(Errors.JobError error) => error.Status is < 400 or >= 500;
+
     public TimeSpan DelayBefore(int attempt)
     {
         double factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));

@@ -9,7 +9,7 @@ using Darkroom.Pipeline.Classification;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Classifies the job's photo through the cache and the chain; the answer is also the job's result (JSON).</summary>
-public sealed class ClassifyActivity(IArtifactStore artifacts, PhotoClassifier classifier)
+public sealed class ClassifyActivity(IArtifactStore artifacts, PhotoClassifier classifier) : IActivity<ClassifyRequest, ClassifyResult>
 {
     public async Task<ClassifyResult> RunAsync(ClassifyRequest request, CancellationToken cancellationToken)
     {

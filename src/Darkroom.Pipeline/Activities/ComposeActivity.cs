@@ -10,7 +10,7 @@ using NetVips;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Decodes the photo once at full resolution, scales the matte to it, builds and encodes the result.</summary>
-public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOptions> imaging)
+public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOptions> imaging) : IActivity<ComposeRequest, ComposeResult>
 {
     public async Task<ComposeResult> RunAsync(ComposeRequest request, CancellationToken cancellationToken)
     {

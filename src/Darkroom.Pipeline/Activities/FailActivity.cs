@@ -6,7 +6,7 @@ using Darkroom.Core.Workflow;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Marks the job failed with its error and removes whatever it wrote, so nothing half-made stays behind.</summary>
-public sealed class FailActivity(IJobStore jobs, IArtifactStore artifacts, TimeProvider clock)
+public sealed class FailActivity(IJobStore jobs, IArtifactStore artifacts, TimeProvider clock) : IActivity<FailRequest, FailResult>
 {
     public async Task<FailResult> RunAsync(FailRequest request, CancellationToken cancellationToken)
     {

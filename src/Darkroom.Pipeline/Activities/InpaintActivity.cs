@@ -17,7 +17,7 @@ namespace Darkroom.Pipeline.Activities;
 /// byte-identical in lossless formats. LaMa when it is installed (model <c>auto</c>) or asked for, with the HD
 /// strategy; otherwise Telea, on the mask's bounding box plus its radius at full resolution.
 /// </summary>
-public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama, IOptions<ImagingOptions> imaging, IOptions<InferenceOptions> inference)
+public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama, IOptions<ImagingOptions> imaging, IOptions<InferenceOptions> inference) : IActivity<InpaintRequest, ComposeResult>
 {
     /// <summary>Neighbourhood radius of Telea, in pixels.</summary>
     public const int Radius = 5;

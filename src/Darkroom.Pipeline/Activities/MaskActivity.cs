@@ -9,7 +9,7 @@ using NetVips;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>The inpainting mask: the uploaded one scaled to the photo, or one found by text detection; then dilated.</summary>
-public sealed class MaskActivity(IArtifactStore artifacts, TextDetector detector)
+public sealed class MaskActivity(IArtifactStore artifacts, TextDetector detector) : IActivity<MaskRequest, MaskResult>
 {
     public async Task<MaskResult> RunAsync(MaskRequest request, CancellationToken cancellationToken)
     {

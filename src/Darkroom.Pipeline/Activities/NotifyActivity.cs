@@ -16,9 +16,9 @@ public sealed record WebhookPayload(string Event, JobView Job);
 /// 408, 429 or 5xx throws a transient failure so the workflow retries with backoff; any other 4xx is the receiver
 /// refusing, which no retry changes.
 /// </summary>
-public sealed class NotifyActivity(IJobStore jobs, IApiKeyStore keys, WebhookSender sender, TimeProvider clock)
+public sealed class NotifyActivity(IJobStore jobs, IApiKeyStore keys, WebhookSender sender, TimeProvider clock) : IActivity<NotifyRequest, NotifyResult>
 {
-    public const string BasePath = "/api/v1";
+    public const string BasePath = Darkroom.Core.ApiRoutes.BasePath;
 
     public async Task<NotifyResult> RunAsync(NotifyRequest request, CancellationToken cancellationToken)
     {

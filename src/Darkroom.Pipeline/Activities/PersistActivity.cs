@@ -6,7 +6,7 @@ using Darkroom.Core.Workflow;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Marks the job completed with its result, input facts and timings, then drops the intermediates.</summary>
-public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, TimeProvider clock)
+public sealed class PersistActivity(IJobStore jobs, IArtifactStore artifacts, TimeProvider clock) : IActivity<PersistRequest, PersistResult>
 {
     public async Task<PersistResult> RunAsync(PersistRequest request, CancellationToken cancellationToken)
     {

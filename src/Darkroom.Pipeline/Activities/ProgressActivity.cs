@@ -5,7 +5,7 @@ using Darkroom.Core.Workflow;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Writes the job's stage, progress and timings so far, so both hosts show honest status; says whether to go on.</summary>
-public sealed class ProgressActivity(IJobStore jobs, TimeProvider clock)
+public sealed class ProgressActivity(IJobStore jobs, TimeProvider clock) : IActivity<ProgressRequest, ProgressResult>
 {
     public async Task<ProgressResult> RunAsync(ProgressRequest request, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Runs the segmentation model and stores its matte (at the model's size) as a PNG intermediate.</summary>
-public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter segmenter, IOptions<ImagingOptions> imaging)
+public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter segmenter, IOptions<ImagingOptions> imaging) : IActivity<SegmentRequest, SegmentResult>
 {
     public async Task<SegmentResult> RunAsync(SegmentRequest request, CancellationToken cancellationToken)
     {

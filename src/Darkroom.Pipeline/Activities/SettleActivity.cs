@@ -5,7 +5,7 @@ using Darkroom.Core.Workflow;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Commits or releases the job's reserved credits; the ledger makes a repeat (retry, replay) a no-op.</summary>
-public sealed class SettleActivity(ICreditLedger ledger)
+public sealed class SettleActivity(ICreditLedger ledger) : IActivity<SettleRequest, SettleResult>
 {
     public async Task<SettleResult> RunAsync(SettleRequest request, CancellationToken cancellationToken)
     {

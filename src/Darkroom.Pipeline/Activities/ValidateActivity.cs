@@ -8,7 +8,7 @@ using Darkroom.Imaging;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>Checks the stored upload (and background) against the limits, whichever way it arrived.</summary>
-public sealed class ValidateActivity(IArtifactStore artifacts, ImageProbe probe)
+public sealed class ValidateActivity(IArtifactStore artifacts, ImageProbe probe) : IActivity<ValidateRequest, ValidateResult>
 {
     public async Task<ValidateResult> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ namespace Darkroom.Server.Runner;
 internal sealed class QueueWorker(
     IWorkQueue queue,
     LocalWorkflowRunner runner,
+    Darkroom.Api.BackgroundLoops health,
     IOptions<RunnerOptions> options,
     TimeProvider clock,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -19,7 +20,8 @@ internal sealed class QueueWorker(
     private readonly RunnerOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.Concurrency).Select(_ => LoopAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, _options.Concurrency)
+            .Select(i => Supervisor.RunAsync($"queue-worker-{i}", LoopAsync, health, logger, clock, stoppingToken)));
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +41,12 @@ internal sealed class QueueWorker(
             {
                 logger.QueueUnavailable(ex);
                 lease = null;
+            }
+            catch (PoisonMessageException ex)
+            {
+                logger.PoisonMessage(ex.MessageId, ex.Reason);
+                health.PoisonInput("queue");
+                continue;
             }
 
             if (lease is null)

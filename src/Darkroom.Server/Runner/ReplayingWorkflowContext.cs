@@ -80,7 +80,7 @@ internal sealed class ReplayingWorkflowContext(
             {
                 resultJson = await services.Dispatcher.InvokeAsync(activity, inputJson, cancellationToken);
             }
-            catch (DarkroomException ex) when (ex.Status < 500 || attempt >= retry.MaxAttempts)
+            catch (DarkroomException ex) when (!RetrySpec.IsRetryable(ex.ToError()) || attempt >= retry.MaxAttempts)
             {
                 failure = ex.ToError();
             }
@@ -102,7 +102,8 @@ internal sealed class ReplayingWorkflowContext(
                     resultJson,
                     failure is null ? null : JsonSerializer.Serialize(failure, ActivityDispatcher.Json),
                     runId,
-                    services.Clock.GetUtcNow());
+                    services.Clock.GetUtcNow(),
+                    attempt);
                 return await services.Checkpoints.RecordAsync(job.JobId, checkpoint, CancellationToken.None);
             }
 
