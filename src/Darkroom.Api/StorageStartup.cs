@@ -4,13 +4,19 @@ using Microsoft.Extensions.Hosting;
 
 namespace Darkroom.Api;
 
-/// <summary>Creates the containers, tables and queues, and seeds the development key, before the workers and the API start.</summary>
-public sealed class StorageStartup(StorageProvisioner provisioner, ApiKeys keys) : IHostedService
+/// <summary>
+/// Creates the containers, tables and queues before the workers and the API start, and in the Development environment
+/// (only there) seeds the development key.
+/// </summary>
+public sealed class StorageStartup(StorageProvisioner provisioner, ApiKeys keys, IHostEnvironment environment) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await provisioner.EnsureCreatedAsync(cancellationToken);
-        await keys.SeedDevelopmentKeyAsync(cancellationToken);
+        if (environment.IsDevelopment())
+        {
+            await keys.SeedDevelopmentKeyAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -73,18 +73,46 @@ public sealed class TableJobStore(StorageClients clients) : IJobStore
     public async Task DeleteAsync(string tenant, string jobId, CancellationToken cancellationToken) =>
         await Table.DeleteEntityAsync(tenant, jobId, ETag.All, cancellationToken);
 
-    public async Task<string> ClaimIdempotencyKeyAsync(string tenant, string keyHash, string jobId, CancellationToken cancellationToken)
+    public async Task<string> ClaimIdempotencyKeyAsync(string tenant, string keyHash, string jobId, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
         string partition = IdempotencyPartition(tenant);
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            await Table.AddEntityAsync(new TableEntity(partition, keyHash) { ["JobId"] = jobId }, cancellationToken);
-            return jobId;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            TableEntity existing = (await Table.GetEntityAsync<TableEntity>(partition, keyHash, cancellationToken: cancellationToken)).Value;
-            return existing.GetString("JobId");
+            try
+            {
+                await Table.AddEntityAsync(new TableEntity(partition, keyHash) { ["JobId"] = jobId, ["ClaimedAt"] = DateTimeOffset.UtcNow }, cancellationToken);
+                return jobId;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                NullableResponse<TableEntity> found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, keyHash, cancellationToken: cancellationToken);
+                if (!found.HasValue)
+                {
+                    continue;
+                }
+
+                TableEntity claim = found.Value!;
+                string holder = claim.GetString("JobId");
+                DateTimeOffset claimedAt = claim.GetDateTimeOffset("ClaimedAt") ?? claim.Timestamp ?? DateTimeOffset.MinValue;
+                if (attempt >= 3 || DateTimeOffset.UtcNow - claimedAt < staleAfter || await GetAsync(tenant, holder, cancellationToken) is not null)
+                {
+                    return holder;
+                }
+
+                // Stale: the claim's submission died before creating its job, or the job was deleted. Take it over,
+                // unless another request did in the meantime (then its claim wins).
+                try
+                {
+                    claim["JobId"] = jobId;
+                    claim["ClaimedAt"] = DateTimeOffset.UtcNow;
+                    await Table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return jobId;
+                }
+                catch (RequestFailedException conflict) when (conflict.Status is 412 or 404)
+                {
+                    // Changed or gone under us: look again.
+                }
+            }
         }
     }
 

@@ -66,13 +66,30 @@ public sealed class TableJobStoreTests
     {
         var store = new TableJobStore(await Storage.FreshAsync(TestContext.CancellationToken));
 
-        string first = await store.ClaimIdempotencyKeyAsync("t1", "k", "job-a", TestContext.CancellationToken);
-        string second = await store.ClaimIdempotencyKeyAsync("t1", "k", "job-b", TestContext.CancellationToken);
-        string otherTenant = await store.ClaimIdempotencyKeyAsync("t2", "k", "job-c", TestContext.CancellationToken);
+        string first = await store.ClaimIdempotencyKeyAsync("t1", "k", "job-a", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
+        string second = await store.ClaimIdempotencyKeyAsync("t1", "k", "job-b", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
+        string otherTenant = await store.ClaimIdempotencyKeyAsync("t2", "k", "job-c", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
 
         Assert.AreEqual("job-a", first);
         Assert.AreEqual("job-a", second);
         Assert.AreEqual("job-c", otherTenant);
+    }
+
+    [TestMethod]
+    public async Task ClaimIdempotencyKey_StaleClaimWithoutAJob_IsTakenOver_ALiveOneIsNot()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        var store = new TableJobStore(await Storage.FreshAsync(ct));
+        JobRecord live = Job("t1", DateTimeOffset.UtcNow);
+        await store.TryCreateAsync(live, ct);
+
+        await store.ClaimIdempotencyKeyAsync("t1", "dead", "job-that-never-was", TimeSpan.FromMinutes(2), ct);
+        await store.ClaimIdempotencyKeyAsync("t1", "alive", live.JobId, TimeSpan.FromMinutes(2), ct);
+        await Task.Delay(300, ct);
+
+        Assert.AreEqual("job-that-never-was", await store.ClaimIdempotencyKeyAsync("t1", "dead", "job-x", TimeSpan.FromMinutes(2), ct), "a young claim is still being accepted");
+        Assert.AreEqual("job-x", await store.ClaimIdempotencyKeyAsync("t1", "dead", "job-x", TimeSpan.FromMilliseconds(100), ct), "a stale claim without a job is taken over");
+        Assert.AreEqual(live.JobId, await store.ClaimIdempotencyKeyAsync("t1", "alive", "job-y", TimeSpan.FromMilliseconds(100), ct), "a claim whose job exists is never taken over");
     }
 
     private static JobRecord Job(string tenant, DateTimeOffset created)

@@ -36,7 +36,8 @@ internal sealed class DarkroomHost : IAsyncDisposable
 
     public static string NewPrefix() => "s" + Guid.NewGuid().ToString("N")[..10];
 
-    public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null)
+    /// <param name="environment">The hosting environment; the development key is seeded only in Development.</param>
+    public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null, string environment = "Development")
     {
         int port = FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -58,7 +59,7 @@ internal sealed class DarkroomHost : IAsyncDisposable
             config[setting.Key] = setting.Value;
         }
 
-        WebApplication app = DarkroomServer.Build([], builder =>
+        WebApplication app = DarkroomServer.Build(["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Configuration.AddInMemoryCollection(config);

@@ -40,7 +40,7 @@ public static class AdminApi
 
         if (request.Plan is null || !auth.Value.Plans.ContainsKey(request.Plan))
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown plan '{request.Plan}'; configured plans: {string.Join(", ", auth.Value.Plans.Keys)}.");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown plan '{Darkroom.Core.Ports.BlobNames.Printable(request.Plan, 60)}'; configured plans: {string.Join(", ", auth.Value.Plans.Keys)}.");
         }
 
         (string key, Core.Accounts.ApiKeyRecord record) = await keys.CreateAsync(request.Tenant, request.Plan, callbackUrl, cancellationToken);

@@ -96,7 +96,7 @@ public static partial class ClassifyApi
         string? bad = hashes.FirstOrDefault(h => !Sha256Hex().IsMatch(h));
         if (bad is not null)
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"'{bad}' is not a SHA-256 hash (64 hex digits).");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"'{Darkroom.Core.Ports.BlobNames.Printable(bad, 80)}' is not a SHA-256 hash (64 hex digits).");
         }
 
         string[] distinct = [.. hashes.Select(h => h.ToLowerInvariant()).Distinct(StringComparer.Ordinal)];
@@ -106,7 +106,10 @@ public static partial class ClassifyApi
 
     private static async Task<ClassificationView> ClassifyOneAsync(Account account, byte[] bytes, ClassifyServices services, CancellationToken cancellationToken)
     {
+        PlanLimits limits = services.Credits.LimitsOf(account);
+        PlanChecks.CheckBytes(account, bytes.LongLength, limits);
         ImageFacts facts = services.Probe.Probe(bytes);
+        PlanChecks.CheckPixels(account, facts, limits);
         ClassifyOutcome outcome = await services.Classifier.ClassifyAsync(
             account.Tenant,
             bytes,

@@ -174,5 +174,5 @@ public static class JobsApi
     internal static JobOperation ParseOperation(string? name) =>
         name is null ? JobOperation.RemoveBackground
         : JobOperations.TryParse(name, out JobOperation operation) ? operation
-        : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{name}'; expected {JobOperations.RemoveBackgroundName}, {JobOperations.RemoveWatermarkName} or {JobOperations.ClassifyName}.");
+        : throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown operation '{Darkroom.Core.Ports.BlobNames.Printable(name, 60)}'; expected {JobOperations.RemoveBackgroundName}, {JobOperations.RemoveWatermarkName} or {JobOperations.ClassifyName}.");
 }

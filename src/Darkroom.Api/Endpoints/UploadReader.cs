@@ -33,11 +33,11 @@ public static class UploadReader
                 "Send multipart/form-data with the photo in a part named 'image' (and optionally 'background' and 'options').");
         }
 
-        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form = await ReadFormAsync(request, cancellationToken);
         string? unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).FirstOrDefault(k => !KnownFields.Contains(k));
         if (unknown is not null)
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{unknown}'; expected image, background, mask, options, operation, callbackUrl.");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{Darkroom.Core.Ports.BlobNames.Printable(unknown, 60)}'; expected image, background, mask, options, operation, callbackUrl.");
         }
 
         IFormFile image = form.Files.GetFile("image")
@@ -55,10 +55,10 @@ public static class UploadReader
         return new Upload(
             await ReadFileAsync(image, probe, limits, cancellationToken),
             image.FileName,
-            background is null ? null : await ReadFileAsync(background, probe, limits, cancellationToken),
+            background is null ? null : await ReadPartAsync(background, limits, ErrorCodes.BackgroundInvalid, "background image", cancellationToken),
             options,
             operation,
-            mask is null ? null : await ReadFileAsync(mask, probe, limits, cancellationToken),
+            mask is null ? null : await ReadPartAsync(mask, limits, ErrorCodes.MaskTooLarge, "mask", cancellationToken),
             Field(form, "callbackUrl"));
     }
 
@@ -71,7 +71,7 @@ public static class UploadReader
             throw new DarkroomException(ErrorCodes.RequestInvalid, 415, "Send multipart/form-data with one part named 'images' per photo.");
         }
 
-        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form = await ReadFormAsync(request, cancellationToken);
         IReadOnlyList<IFormFile> files = form.Files.GetFiles("images");
         if (files.Count == 0)
         {
@@ -95,6 +95,46 @@ public static class UploadReader
 
     private static string? Field(IFormCollection form, string name) =>
         form.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues value) ? value.ToString() : null;
+
+    /// <summary>
+    /// Reads the form, turning the form reader's failures into problems: broken framing (no boundary, a boundary that
+    /// never comes, a truncated part) is 400 request.multipart_invalid; a form or body over a limit is 413 request.too_large.
+    /// </summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new DarkroomException(ErrorCodes.RequestTooLarge, 413, "The request body is over the service's limit.");
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DarkroomException(ErrorCodes.RequestTooLarge, 413, $"The form is over a limit: {Darkroom.Core.Ports.BlobNames.Printable(ex.Message, 200)}");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DarkroomException(
+                ErrorCodes.MultipartInvalid,
+                400,
+                $"The multipart body is malformed ({Darkroom.Core.Ports.BlobNames.Printable(ex.Message, 200)}); send multipart/form-data with a boundary that matches the Content-Type and a closing boundary.");
+        }
+    }
+
+    private static async Task<byte[]> ReadPartAsync(IFormFile file, ImagingOptions limits, string tooLargeCode, string what, CancellationToken cancellationToken)
+    {
+        if (file.Length > limits.MaxUploadBytes)
+        {
+            throw new DarkroomException(tooLargeCode, 413, $"The {what} is {file.Length / 1048576.0:0.#} MB; the limit is {limits.MaxUploadBytes / 1048576.0:0.#} MB.");
+        }
+
+        byte[] bytes = new byte[file.Length];
+        await using Stream stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
 
     private static async Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
     {

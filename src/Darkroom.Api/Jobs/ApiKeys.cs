@@ -27,7 +27,11 @@ public sealed class ApiKeys(IApiKeyStore store, IOptions<AuthOptions> options, T
     public Task<int> RevokeAsync(string prefix, CancellationToken cancellationToken) =>
         store.RevokeAsync(prefix, clock.GetUtcNow(), cancellationToken);
 
-    /// <summary>Makes the configured development key valid (idempotent), so the README's commands work on a fresh clone.</summary>
+    /// <summary>
+    /// Makes the configured development key valid once, so the README's commands work on a fresh clone. The host calls
+    /// it in the Development environment only; a key already on record (active or revoked) is left as it is, so a
+    /// revocation survives restarts.
+    /// </summary>
     public async Task SeedDevelopmentKeyAsync(CancellationToken cancellationToken)
     {
         AuthOptions auth = options.Value;
@@ -37,7 +41,7 @@ public sealed class ApiKeys(IApiKeyStore store, IOptions<AuthOptions> options, T
         }
 
         string hash = Caller.Hash(auth.DevelopmentKey);
-        if (await store.FindAsync(hash, cancellationToken) is { IsActive: true })
+        if (await store.FindAsync(hash, cancellationToken) is not null)
         {
             return;
         }

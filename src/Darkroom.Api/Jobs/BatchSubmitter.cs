@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Darkroom.Api.Jobs;
 
 /// <summary>Fans a batch out into one job per image, a few at a time; a bad image fails its item only.</summary>
-public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, IOptions<ApiOptions> options, TimeProvider clock)
+public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, Darkroom.Pipeline.Webhooks.CallbackUrls callbacks, IOptions<ApiOptions> options, TimeProvider clock)
 {
     public async Task<BatchRecord> SubmitAsync(
         Account account,
@@ -18,6 +18,14 @@ public sealed class BatchSubmitter(JobSubmitter submitter, IBatchStore batches, 
         IJobStarter starter,
         CancellationToken cancellationToken)
     {
+        // What is wrong for every item is wrong for the request: refused (400) before anything is stored or reserved.
+        Darkroom.Core.Options.JobOptionsParser.Parse(operation, optionsJson, hasBackgroundImage: false);
+        callbackUrl ??= account.CallbackUrl;
+        if (callbackUrl is not null)
+        {
+            callbackUrl = await callbacks.CheckAsync(callbackUrl, cancellationToken);
+        }
+
         DateTimeOffset now = clock.GetUtcNow();
         string batchId = JobIds.New(now);
         var items = new BatchItem[images.Count];

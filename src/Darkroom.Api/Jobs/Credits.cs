@@ -11,6 +11,9 @@ public sealed class Credits(ICreditLedger ledger, IOptions<AuthOptions> auth, Ti
     /// <summary>How long a caller refused for concurrency should wait before trying again.</summary>
     public static readonly TimeSpan ConcurrencyRetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>The limits of the caller's plan.</summary>
+    public PlanLimits LimitsOf(Account account) => auth.Value.LimitsOf(account.Plan);
+
     /// <summary>Holds the operation's cost for the job; null when it costs nothing. Throws 402 or 429 when the plan says no.</summary>
     public async Task<Charge?> ReserveAsync(Account account, string jobId, string operation, CancellationToken cancellationToken)
     {

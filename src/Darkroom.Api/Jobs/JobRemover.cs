@@ -22,5 +22,10 @@ public sealed class JobRemover(IJobStore jobs, IArtifactStore artifacts, ICheckp
         await artifacts.DeleteJobArtifactsAsync(tenant, jobId, ArtifactPaths.JobContainers, cancellationToken);
         await checkpoints.DeleteAsync(jobId, cancellationToken);
         await jobs.DeleteAsync(tenant, jobId, cancellationToken);
+        if (job.IdempotencyKeyHash is { } keyHash)
+        {
+            // The key names no job any more: the same key may start a new one.
+            await jobs.ReleaseIdempotencyKeyAsync(tenant, keyHash, cancellationToken);
+        }
     }
 }

@@ -35,9 +35,9 @@ public sealed class JobSubmitter(
         JobOptions options = JobOptionsParser.Parse(submission.Operation, submission.OptionsJson, submission.Background is not null);
         CheckModel(options);
         PlanLimits limits = auth.Value.LimitsOf(submission.Account.Plan);
-        CheckPlanBytes(submission, limits);
+        PlanChecks.CheckBytes(submission.Account, submission.Image.LongLength, limits);
         ImageFacts facts = probe.Probe(submission.Image);
-        CheckPlanPixels(submission, facts, limits);
+        PlanChecks.CheckPixels(submission.Account, facts, limits);
         if (submission.Background is not null)
         {
             if (submission.Operation != JobOperation.RemoveBackground)
@@ -62,7 +62,7 @@ public sealed class JobSubmitter(
         string? keyHash = submission.IdempotencyKey is { } key ? Sha256(Encoding.UTF8.GetBytes(key)) : null;
         if (keyHash is not null)
         {
-            string holder = await jobs.ClaimIdempotencyKeyAsync(tenant, keyHash, jobId, cancellationToken);
+            string holder = await jobs.ClaimIdempotencyKeyAsync(tenant, keyHash, jobId, IdempotencyClaimStaleAfter, cancellationToken);
             if (holder != jobId)
             {
                 return new SubmitOutcome(await ExistingAsync(tenant, holder, requestHash, cancellationToken), Created: false);
@@ -86,6 +86,7 @@ public sealed class JobSubmitter(
             Input = facts,
             Options = options,
             RequestHash = requestHash,
+            IdempotencyKeyHash = keyHash,
             KeyHash = submission.Account.KeyHash,
             Webhook = callbackUrl is null ? null : new WebhookState(callbackUrl),
         };
@@ -118,6 +119,9 @@ public sealed class JobSubmitter(
             }
         }
     }
+
+    /// <summary>A claim with no job after this long belongs to a submission that died (accepting takes seconds).</summary>
+    public static readonly TimeSpan IdempotencyClaimStaleAfter = TimeSpan.FromMinutes(2);
 
     private async Task RollBackAsync(JobRecord job, string? keyHash)
     {
@@ -160,7 +164,7 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>Only remove-watermark takes a mask; an uploaded one must be an image of the photo's aspect that marks something but not everything.</summary>
-    private static void CheckMask(JobSubmission submission, ImageFacts facts)
+    private void CheckMask(JobSubmission submission, ImageFacts facts)
     {
         if (submission.Mask is null)
         {
@@ -172,7 +176,28 @@ public sealed class JobSubmitter(
             throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "Only remove-watermark takes a 'mask' part.");
         }
 
+        ProbeMask(submission.Mask);
         MaskOps.CheckCoverage(MaskOps.FromUpload(submission.Mask, facts.Width, facts.Height));
+    }
+
+    /// <summary>The image limits hold for masks too, read from the header before anything is decoded.</summary>
+    private void ProbeMask(byte[] mask)
+    {
+        try
+        {
+            probe.Probe(mask, "mask");
+        }
+        catch (DarkroomException ex) when (ex.Status < 500)
+        {
+            (string code, int status) = ex.Code switch
+            {
+                ErrorCodes.ImageTooManyPixels => (ErrorCodes.MaskTooManyPixels, 413),
+                ErrorCodes.ImageTooLarge => (ErrorCodes.MaskTooLarge, 413),
+                ErrorCodes.ImageEmpty or ErrorCodes.ImageUnsupportedFormat => (ErrorCodes.MaskInvalid, 415),
+                _ => (ErrorCodes.MaskInvalid, 422),
+            };
+            throw new DarkroomException(code, status, ex.Message);
+        }
     }
 
     private void ProbeBackground(byte[] background)
@@ -184,29 +209,6 @@ public sealed class JobSubmitter(
         catch (DarkroomException ex) when (ex.Status < 500)
         {
             throw new DarkroomException(ErrorCodes.BackgroundInvalid, ex.Status, ex.Message);
-        }
-    }
-
-    private static void CheckPlanBytes(JobSubmission submission, PlanLimits limits)
-    {
-        if (limits.MaxUploadBytes is { } maxBytes && submission.Image.LongLength > maxBytes)
-        {
-            throw new DarkroomException(
-                ErrorCodes.ImageTooLarge,
-                413,
-                $"The {submission.Account.Plan} plan takes uploads up to {maxBytes / 1048576.0:0.#} MB; this one is {submission.Image.LongLength / 1048576.0:0.#} MB.");
-        }
-    }
-
-    private static void CheckPlanPixels(JobSubmission submission, ImageFacts facts, PlanLimits limits)
-    {
-        double megapixels = (double)facts.Width * facts.Height / 1e6;
-        if (limits.MaxMegapixels is { } max && megapixels > max)
-        {
-            throw new DarkroomException(
-                ErrorCodes.ImageTooManyPixels,
-                413,
-                $"The {submission.Account.Plan} plan takes photos up to {max:0.#} megapixels; this one is {facts.Width}x{facts.Height} ({megapixels:0.#} MP).");
         }
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Darkroom.Core.Images;
 
 /// <summary>Formats a result can be written in.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OutputFormat>))]
+[JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<OutputFormat>))]
 public enum OutputFormat
 {
     [JsonStringEnumMemberName("png")]

@@ -57,6 +57,9 @@ public sealed record JobRecord
     /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
     public string? RequestHash { get; init; }
 
+    /// <summary>SHA-256 of the Idempotency-Key the job was accepted under, so deleting the job releases the key.</summary>
+    public string? IdempotencyKeyHash { get; init; }
+
     /// <summary>The credits the job holds (reserved when accepted, committed or released when it ends); null when it costs nothing.</summary>
     public Charge? Charge { get; init; }
 

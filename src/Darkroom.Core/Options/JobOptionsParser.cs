@@ -33,6 +33,9 @@ public static class JobOptionsParser
         }
     }
 
+    /// <summary>Options are a few short members; anything longer is refused before parsing.</summary>
+    public const int MaxOptionsLength = 16 * 1024;
+
     private static T? Deserialize<T>(string? json)
         where T : class
     {
@@ -41,17 +44,22 @@ public static class JobOptionsParser
             return null;
         }
 
+        if (json.Length > MaxOptionsLength)
+        {
+            throw Problems.InvalidOptions($"options is {json.Length} characters; at most {MaxOptionsLength} are accepted.");
+        }
+
         try
         {
             return JsonSerializer.Deserialize<T>(json, Strict);
         }
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            throw new DarkroomException(ErrorCodes.OptionsUnknown, 400, $"options has a member this operation does not know: {ex.Path ?? ex.Message}.");
+            throw new DarkroomException(ErrorCodes.OptionsUnknown, 400, $"options has a member this operation does not know: {Ports.BlobNames.Printable(ex.Path ?? ex.Message, 100)}.");
         }
         catch (JsonException ex)
         {
-            throw Problems.InvalidOptions($"options is not valid JSON for this operation at {ex.Path ?? "$"}: {ex.Message}");
+            throw Problems.InvalidOptions($"options is not valid JSON for this operation at {Ports.BlobNames.Printable(ex.Path ?? "$", 100)}: {Ports.BlobNames.Printable(ex.Message, 300)}");
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed record RemoveWatermarkOptions
     }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<MaskMode>))]
+[JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<MaskMode>))]
 public enum MaskMode
 {
     /// <summary>Watermark-like text: near edges and corners, low contrast, or repeated.</summary>
@@ -52,7 +52,7 @@ public enum MaskMode
     Text,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<InpaintModel>))]
+[JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<InpaintModel>))]
 public enum InpaintModel
 {
     /// <summary>LaMa when its model is installed, Telea otherwise.</summary>
@@ -67,7 +67,7 @@ public enum InpaintModel
 }
 
 /// <summary>How a large photo meets a fixed-size model (the three IOPaint offers).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<HdStrategy>))]
+[JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<HdStrategy>))]
 public enum HdStrategy
 {
     /// <summary>Inpaint a crop around the mask with a margin, at full resolution.</summary>
@@ -83,7 +83,7 @@ public enum HdStrategy
     Original,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<WatermarkOutput>))]
+[JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<WatermarkOutput>))]
 public enum WatermarkOutput
 {
     [JsonStringEnumMemberName("image")]

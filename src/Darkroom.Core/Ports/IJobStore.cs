@@ -17,8 +17,12 @@ public interface IJobStore
 
     Task DeleteAsync(string tenant, string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Claims an idempotency key for a job id; returns the job id that holds it (ours, or the earlier one).</summary>
-    Task<string> ClaimIdempotencyKeyAsync(string tenant, string keyHash, string jobId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims an idempotency key for a job id; returns the job id that holds it (ours, or the earlier one). A claim
+    /// whose job does not exist and that is older than <paramref name="staleAfter"/> (its submission died, or the job
+    /// was deleted) is taken over.
+    /// </summary>
+    Task<string> ClaimIdempotencyKeyAsync(string tenant, string keyHash, string jobId, TimeSpan staleAfter, CancellationToken cancellationToken);
 
     Task ReleaseIdempotencyKeyAsync(string tenant, string keyHash, CancellationToken cancellationToken);
 }

@@ -29,12 +29,12 @@ public sealed class CallbackUrls(IOptions<WebhookOptions> options)
         }
         catch (SocketException)
         {
-            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{uri.Host}' does not resolve.");
+            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' does not resolve.");
         }
 
         if (addresses.Length == 0)
         {
-            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{uri.Host}' does not resolve.");
+            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' does not resolve.");
         }
 
         if (!options.Value.AllowPrivateHosts && addresses.FirstOrDefault(a => !NetworkRanges.IsPublic(a)) is { } blocked)
@@ -42,7 +42,7 @@ public sealed class CallbackUrls(IOptions<WebhookOptions> options)
             throw new DarkroomException(
                 ErrorCodes.CallbackForbiddenHost,
                 400,
-                $"The callback host '{uri.Host}' resolves to {blocked}, a loopback, private or reserved address; callbacks go to public hosts only.");
+                $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' resolves to {blocked}, a loopback, private or reserved address; callbacks go to public hosts only.");
         }
 
         return uri.AbsoluteUri;
