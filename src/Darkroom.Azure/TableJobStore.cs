@@ -62,9 +62,36 @@ public sealed class TableJobStore(StorageClients clients) : IJobStore
     public async Task<JobPage> ListAsync(string tenant, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant}");
-        await foreach (Page<TableEntity> page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        // Tokens go out wrapped in base64url, so anything a caller invents that is not one is refused, never passed on.
+        string? sdkToken = null;
+        if (continuation is not null)
         {
-            return new JobPage([.. page.Values.Select(ToRecord)], page.ContinuationToken);
+            try
+            {
+                sdkToken = continuation.Length <= 1024 ? System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(continuation)) : null;
+            }
+            catch (FormatException)
+            {
+                sdkToken = null;
+            }
+
+            if (string.IsNullOrEmpty(sdkToken) || sdkToken.Any(char.IsControl))
+            {
+                throw BadContinuation();
+            }
+        }
+
+        try
+        {
+            await foreach (Page<TableEntity> page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(sdkToken, pageSize))
+            {
+                string? next = page.ContinuationToken is { Length: > 0 } token ? System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(token)) : null;
+                return new JobPage([.. page.Values.Select(ToRecord)], next);
+            }
+        }
+        catch (Exception ex) when (sdkToken is not null && ex is RequestFailedException { Status: 400 } or ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            throw BadContinuation();
         }
 
         return new JobPage([], null);
@@ -118,6 +145,9 @@ public sealed class TableJobStore(StorageClients clients) : IJobStore
 
     public async Task ReleaseIdempotencyKeyAsync(string tenant, string keyHash, CancellationToken cancellationToken) =>
         await Table.DeleteEntityAsync(IdempotencyPartition(tenant), keyHash, ETag.All, cancellationToken);
+
+    private static Core.Errors.DarkroomException BadContinuation() =>
+        new(Core.Errors.ErrorCodes.RequestInvalid, 400, "continuation is not a token this API gave out; start again without it.");
 
     private static string IdempotencyPartition(string tenant) => $"idem|{tenant}";
 

@@ -82,7 +82,9 @@ public sealed class ImageProbe(IOptions<ImagingOptions> options)
     {
         try
         {
-            using Image thumb = Image.ThumbnailBuffer(bytes, VerifySize, ImageDecoder.FailOnTruncated, height: VerifySize);
+            // Warnings too: a damaged entropy-coded scan or a bad chunk checksum is only a decoder warning, and
+            // decoding on would turn it into garbage pixels.
+            using Image thumb = Image.ThumbnailBuffer(bytes, VerifySize, "[fail_on=warning]", height: VerifySize);
             _ = thumb.Avg();
         }
         catch (VipsException ex)

@@ -23,7 +23,7 @@ public sealed class ImagingOptions
     public ImageFormat[] AllowedFormats { get; set; } =
     [
         ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.WebP, ImageFormat.Heif, ImageFormat.Avif,
-        ImageFormat.Gif, ImageFormat.Bmp, ImageFormat.Tiff,
+        ImageFormat.Gif, ImageFormat.Tiff,
     ];
 
     /// <summary>PNG zlib level for results: 1 is fast, 9 is small.</summary>
