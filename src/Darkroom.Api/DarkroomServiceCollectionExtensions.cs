@@ -37,6 +37,7 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.AddSingleton<ICreditLedger, TableCreditLedger>();
         services.AddSingleton<IClassificationStore, TableClassificationStore>();
+        services.AddSingleton<IRateCounter, TableRateCounter>();
         services.AddSingleton<Credits>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<BatchSubmitter>();

@@ -11,11 +11,12 @@ public static class StorageNames
     public const string ApiKeysTable = "ApiKeys";
     public const string UsageTable = "Usage";
     public const string ClassificationsTable = "Classifications";
+    public const string RateLimitsTable = "RateLimits";
 
     public static IReadOnlyList<string> Containers { get; } =
         [ArtifactPaths.Uploads, ArtifactPaths.Work, ArtifactPaths.Results, ArtifactPaths.Inbox, ArtifactPaths.Outbox];
 
-    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable, UsageTable, ClassificationsTable];
+    public static IReadOnlyList<string> Tables { get; } = [JobsTable, CheckpointsTable, BatchesTable, ApiKeysTable, UsageTable, ClassificationsTable, RateLimitsTable];
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -4,7 +4,6 @@ using System.Text;
 using Darkroom.Core.Accounts;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Ports;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -12,24 +11,20 @@ namespace Darkroom.Api.Endpoints;
 
 /// <summary>
 /// Who is calling: the tenant of the request's <c>X-API-Key</c>. A missing, unknown or revoked key is the same
-/// 401 (no hint which). Lookups are cached for a few seconds, so a revocation takes effect within that time.
+/// 401 (no hint which). Lookups are cached for a few seconds (at most <see cref="MaxCachedKeys"/> of them), so a
+/// revocation takes effect within that time. The per-key rate limit counts in shared storage, one fixed window a
+/// minute, so it holds across every replica of the host.
 /// </summary>
-public sealed class Caller(IApiKeyStore keys, TimeProvider clock, IOptions<AuthOptions> auth) : IDisposable
+public sealed class Caller(IApiKeyStore keys, IRateCounter rates, TimeProvider clock, IOptions<AuthOptions> auth)
 {
     public const string Header = "X-API-Key";
+
+    /// <summary>Most key lookups kept; past it, expired entries go, and if that is not enough, all of them.</summary>
+    public const int MaxCachedKeys = 10_000;
 
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
-
-    // One fixed window per key; the partition carries the plan so a plan change gets its own limiter.
-    private readonly PartitionedRateLimiter<(string Hash, string Plan)> _limiter = PartitionedRateLimiter.Create<(string Hash, string Plan), (string, string)>(
-        k => RateLimitPartition.GetFixedWindowLimiter(k, p => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = auth.Value.LimitsOf(p.Item2).RequestsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
 
     public async Task<string> TenantOfAsync(HttpContext context) => (await KeyOfAsync(context)).Tenant;
 
@@ -51,14 +46,15 @@ public sealed class Caller(IApiKeyStore keys, TimeProvider clock, IOptions<AuthO
             throw Invalid();
         }
 
-        using RateLimitLease lease = _limiter.AttemptAcquire((record.KeyHash, record.Plan));
-        if (!lease.IsAcquired)
+        int perMinute = auth.Value.LimitsOf(record.Plan).RequestsPerMinute;
+        DateTimeOffset window = new(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        if (await rates.IncrementAsync(record.KeyHash, window, context.RequestAborted) > perMinute)
         {
-            TimeSpan retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait) ? wait : TimeSpan.FromMinutes(1);
+            TimeSpan retryAfter = window.AddMinutes(1) - now;
             throw new DarkroomException(
                 ErrorCodes.RateLimited,
                 429,
-                $"This key's plan ({record.Plan}) allows {auth.Value.LimitsOf(record.Plan).RequestsPerMinute} requests a minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.")
+                $"This key's plan ({record.Plan}) allows {perMinute} requests a minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.")
             {
                 RetryAfter = retryAfter,
             };
@@ -67,13 +63,24 @@ public sealed class Caller(IApiKeyStore keys, TimeProvider clock, IOptions<AuthO
         return record;
     }
 
-    public void Dispose() => _limiter.Dispose();
-
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private async Task<ApiKeyRecord?> LookUpAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ApiKeyRecord? record = await keys.FindAsync(hash, cancellationToken);
+        if (_cache.Count >= MaxCachedKeys)
+        {
+            foreach (KeyValuePair<string, (ApiKeyRecord? Key, DateTimeOffset Until)> entry in _cache.Where(e => e.Value.Until <= now).ToList())
+            {
+                _cache.TryRemove(entry.Key, out _);
+            }
+
+            if (_cache.Count >= MaxCachedKeys)
+            {
+                _cache.Clear();
+            }
+        }
+
         _cache[hash] = (record, now + CacheFor);
         return record;
     }
