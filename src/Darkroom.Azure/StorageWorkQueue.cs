@@ -14,6 +14,12 @@ public sealed class StorageWorkQueue(StorageClients clients) : IWorkQueue
     public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) =>
         await Queue.SendMessageAsync(JsonSerializer.Serialize(item, StorageJson.Options), cancellationToken);
 
+    public async Task EnqueueAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken) =>
+        await Queue.SendMessageAsync(
+            JsonSerializer.Serialize(item, StorageJson.Options),
+            visibilityTimeout: delay <= TimeSpan.Zero ? null : TimeSpan.FromTicks(Math.Min(delay.Ticks, TimeSpan.FromDays(6).Ticks)),
+            cancellationToken: cancellationToken);
+
     public async Task<WorkLease?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken)
     {
         QueueMessage? message = (await Queue.ReceiveMessageAsync(visibility, cancellationToken)).Value;

@@ -32,16 +32,36 @@ public sealed class TableCheckpointStore(StorageClients clients) : ICheckpointSt
             ["RunId"] = checkpoint.RunId,
             ["RecordedAt"] = checkpoint.RecordedAt,
             ["Attempts"] = checkpoint.Attempts,
+            ["RetryAt"] = checkpoint.RetryAt,
         };
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            await Table.AddEntityAsync(entity, cancellationToken);
-            return checkpoint;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            TableEntity first = (await Table.GetEntityAsync<TableEntity>(instanceId, RowKey(checkpoint.Sequence), cancellationToken: cancellationToken)).Value;
-            return ToCheckpoint(first);
+            try
+            {
+                await Table.AddEntityAsync(entity, cancellationToken);
+                return checkpoint;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                TableEntity first = (await Table.GetEntityAsync<TableEntity>(instanceId, RowKey(checkpoint.Sequence), cancellationToken: cancellationToken)).Value;
+                Checkpoint recorded = ToCheckpoint(first);
+                if (!recorded.IsParked || attempt >= 5)
+                {
+                    // An outcome is final: the first one recorded wins.
+                    return recorded;
+                }
+
+                // A parked call is replaced by its next state (parked again, or its outcome).
+                try
+                {
+                    await Table.UpdateEntityAsync(entity, first.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return checkpoint;
+                }
+                catch (RequestFailedException conflict) when (conflict.Status is 412 or 404)
+                {
+                    // Someone else moved it on: look again.
+                }
+            }
         }
     }
 
@@ -62,5 +82,6 @@ public sealed class TableCheckpointStore(StorageClients clients) : ICheckpointSt
         entity.GetString("FailureJson"),
         entity.GetString("RunId"),
         entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
-        entity.GetInt32("Attempts") ?? 1);
+        entity.GetInt32("Attempts") ?? 1,
+        entity.GetDateTimeOffset("RetryAt"));
 }

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Blob drop {Blob} failed unexpectedly; it stays in the inbox for a later pass")]
     public static partial void DropFailed(this ILogger logger, Exception exception, string blob);
 
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Job {JobId} parked until {Due:O} (a retry back-off); its worker moves on")]
+    public static partial void JobParked(this ILogger logger, string jobId, DateTimeOffset due);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "The work queue is unavailable")]
     public static partial void QueueUnavailable(this ILogger logger, Exception exception);
 }

@@ -13,4 +13,11 @@ public interface ICheckpointStore
 
 /// <summary>One recorded call: its result as JSON, or the failure it ended with.</summary>
 /// <param name="Attempts">How many times the activity ran before this outcome (1 when it was not retried).</param>
-public sealed record Checkpoint(int Sequence, string Name, string? ResultJson, string? FailureJson, string RunId, DateTimeOffset RecordedAt, int Attempts = 1);
+/// <param name="RetryAt">
+/// For a parked call (neither result nor failure yet): when its next attempt is due. The runner parks a call whose
+/// retry delay is long instead of holding a worker through it.
+/// </param>
+public sealed record Checkpoint(int Sequence, string Name, string? ResultJson, string? FailureJson, string RunId, DateTimeOffset RecordedAt, int Attempts = 1, DateTimeOffset? RetryAt = null)
+{
+    public bool IsParked => ResultJson is null && FailureJson is null;
+}

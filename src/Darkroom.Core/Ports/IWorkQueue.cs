@@ -5,6 +5,9 @@ public interface IWorkQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
 
+    /// <summary>Enqueues an item that becomes visible only after <paramref name="delay"/> (a parked workflow's next attempt).</summary>
+    Task EnqueueAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken);
+
     /// <summary>The next message, leased; null when the queue is empty.</summary>
     /// <exception cref="PoisonMessageException">The next message was not a work item; it has been moved to the poison queue.</exception>
     Task<WorkLease?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken);

@@ -14,10 +14,12 @@ internal sealed class LocalWorkflowRunner(
     IArtifactStore artifacts,
     ActivityDispatcher dispatcher,
     ICreditLedger ledger,
+    IWorkQueue queue,
+    Microsoft.Extensions.Options.IOptions<RunnerOptions> options,
     TimeProvider clock,
     ILogger<LocalWorkflowRunner> logger)
 {
-    private readonly RunnerServices _services = new(jobs, checkpoints, artifacts, dispatcher, clock, logger);
+    private readonly RunnerServices _services = new(jobs, checkpoints, artifacts, dispatcher, clock, logger, options.Value.ParkRetriesLongerThan);
 
     /// <summary>Identifies this process in checkpoints, so a resumed job shows which run did which step.</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..12];
@@ -25,15 +27,33 @@ internal sealed class LocalWorkflowRunner(
     public async Task RunAsync(WorkItem item, CancellationToken cancellationToken)
     {
         JobRecord? job = await jobs.UpdateAsync(item.Tenant, item.JobId, j => j.Status.IsFinal() ? j : j with { Runs = j.Runs + 1 }, cancellationToken);
-        if (job is null || job.Status.IsFinal())
+        if (job is null)
         {
             return;
         }
 
+        // A finished job's workflow is done unless a call after the result (settle, webhook) was parked for a retry.
         IReadOnlyList<Checkpoint> history = await checkpoints.LoadAsync(job.JobId, cancellationToken);
+        if (job.Status.IsFinal() && !history.Any(c => c.IsParked))
+        {
+            return;
+        }
+
         var context = new ReplayingWorkflowContext(job, history, RunId, _services, cancellationToken);
         logger.JobStarted(job.JobId, job.Runs, history.Count);
-        JobOutcome outcome = await JobWorkflow.RunAsync(context, job.ToInput());
+        JobOutcome outcome;
+        try
+        {
+            outcome = await JobWorkflow.RunAsync(context, job.ToInput());
+        }
+        catch (WorkflowParkedException parked)
+        {
+            // A long retry back-off: the job comes back when its next attempt is due, and this worker moves on.
+            await queue.EnqueueAsync(item, parked.Due - clock.GetUtcNow(), cancellationToken);
+            logger.JobParked(job.JobId, parked.Due);
+            return;
+        }
+
         logger.JobFinished(job.JobId, outcome.Status, context.Executed, history.Count);
         if (outcome.Status == JobStatus.Canceled)
         {

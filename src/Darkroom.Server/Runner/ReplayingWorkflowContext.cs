@@ -35,15 +35,22 @@ internal sealed class ReplayingWorkflowContext(
     public async Task<TOut> CallActivityAsync<TOut>(string activity, object input, RetrySpec retry)
     {
         int sequence = _sequence++;
-        if (!_recorded.TryGetValue(sequence, out Checkpoint? checkpoint))
-        {
-            checkpoint = await ExecuteAsync(sequence, activity, input, retry);
-            Executed++;
-        }
-        else if (checkpoint.Name != activity)
+        if (_recorded.TryGetValue(sequence, out Checkpoint? checkpoint) && checkpoint.Name != activity)
         {
             throw new InvalidOperationException(
                 $"Workflow for job {job.JobId} is not deterministic: call {sequence} was '{checkpoint.Name}' and is now '{activity}'.");
+        }
+
+        if (checkpoint is null || checkpoint.IsParked)
+        {
+            // A parked call that is not due yet parks the workflow again; otherwise its next attempt runs now.
+            if (checkpoint?.RetryAt is { } due && due > services.Clock.GetUtcNow())
+            {
+                throw new WorkflowParkedException(due);
+            }
+
+            checkpoint = await ExecuteAsync(sequence, activity, input, retry, firstAttempt: (checkpoint?.Attempts ?? 0) + 1);
+            Executed++;
         }
 
         if (checkpoint.FailureJson is not null)
@@ -69,10 +76,10 @@ internal sealed class ReplayingWorkflowContext(
 
     public void SetProgress(JobProgress progress) => Progress = progress;
 
-    private async Task<Checkpoint> ExecuteAsync(int sequence, string activity, object input, RetrySpec retry)
+    private async Task<Checkpoint> ExecuteAsync(int sequence, string activity, object input, RetrySpec retry, int firstAttempt)
     {
         string inputJson = JsonSerializer.Serialize(input, input.GetType(), ActivityDispatcher.Json);
-        for (int attempt = 1; ; attempt++)
+        for (int attempt = firstAttempt; ; attempt++)
         {
             string? resultJson = null;
             JobError? failure = null;
@@ -107,7 +114,25 @@ internal sealed class ReplayingWorkflowContext(
                 return await services.Checkpoints.RecordAsync(job.JobId, checkpoint, CancellationToken.None);
             }
 
-            await Task.Delay(retry.DelayBefore(attempt + 1), services.Clock, cancellationToken);
+            TimeSpan delay = retry.DelayBefore(attempt + 1);
+            if (delay > services.ParkRetriesLongerThan)
+            {
+                // Do not hold a worker through a long back-off: record where the call stands and hand the job back.
+                DateTimeOffset due = services.Clock.GetUtcNow() + delay;
+                await services.Checkpoints.RecordAsync(
+                    job.JobId,
+                    new Checkpoint(sequence, activity, null, null, runId, services.Clock.GetUtcNow(), attempt, due),
+                    CancellationToken.None);
+                throw new WorkflowParkedException(due);
+            }
+
+            await Task.Delay(delay, services.Clock, cancellationToken);
         }
     }
+}
+
+/// <summary>The workflow stopped at a call whose next attempt is due at <see cref="Due"/>; the runner re-queues it for then.</summary>
+internal sealed class WorkflowParkedException(DateTimeOffset due) : Exception($"Parked until {due:O}.")
+{
+    public DateTimeOffset Due { get; } = due;
 }

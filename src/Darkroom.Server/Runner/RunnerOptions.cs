@@ -19,6 +19,13 @@ public sealed class RunnerOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A retry delay longer than this (a webhook's 8 s, 32 s, 2 min) does not hold a worker: the call is parked in its
+    /// checkpoint and the job re-queued to become visible when the next attempt is due, as Durable timers do in Azure.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ParkRetriesLongerThan { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the inbox container is polled for blob drops; zero turns blob drop off.</summary>
     public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

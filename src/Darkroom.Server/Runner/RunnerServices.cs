@@ -11,4 +11,5 @@ internal sealed record RunnerServices(
     IArtifactStore Artifacts,
     ActivityDispatcher Dispatcher,
     TimeProvider Clock,
-    ILogger<LocalWorkflowRunner> Logger);
+    ILogger<LocalWorkflowRunner> Logger,
+    TimeSpan ParkRetriesLongerThan);
