@@ -46,6 +46,9 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<JobRemover>();
         services.AddSingleton<InboxIntake>();
         services.AddSingleton<BackgroundLoops>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         services.AddSingleton<Caller>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.AddMissingCode);
         services.AddExceptionHandler<ProblemMapping>();

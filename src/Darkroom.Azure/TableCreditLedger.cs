@@ -197,6 +197,22 @@ public sealed class TableCreditLedger(StorageClients clients, TimeProvider clock
 
     private static TableTransactionAction Replace(TableEntity entity, ETag etag) => new(TableTransactionActionType.UpdateReplace, entity, etag);
 
+    public async Task<IReadOnlyList<OpenReservation>> ListOpenReservationsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var open = new List<OpenReservation>();
+        string filter = TableClient.CreateQueryFilter($"Kind eq {LedgerKinds.Reserve} and Settled eq {""} and At lt {before}");
+        await foreach (TableEntity entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            int bar = entity.PartitionKey.LastIndexOf('|');
+            if (bar > 0 && entity.GetString("JobId") is { } jobId)
+            {
+                open.Add(new OpenReservation(entity.PartitionKey[..bar], entity.PartitionKey[(bar + 1)..], jobId, entity.GetDateTimeOffset("At") ?? before));
+            }
+        }
+
+        return open;
+    }
+
     private static string Partition(string tenant, string month) => $"{tenant}|{month}";
 
     private static string EntryRow(string jobId, string kind) => $"job|{jobId}|{kind}";

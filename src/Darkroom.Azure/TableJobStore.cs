@@ -97,6 +97,16 @@ public sealed class TableJobStore(StorageClients clients) : IJobStore
         return new JobPage([], null);
     }
 
+    public async IAsyncEnumerable<JobRecord> ListFinishedBeforeAsync(DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter(
+            $"(Status eq {nameof(JobStatus.Completed)} or Status eq {nameof(JobStatus.Failed)} or Status eq {nameof(JobStatus.Canceled)}) and Timestamp lt {before}");
+        await foreach (TableEntity entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return ToRecord(entity);
+        }
+    }
+
     public async Task DeleteAsync(string tenant, string jobId, CancellationToken cancellationToken) =>
         await Table.DeleteEntityAsync(tenant, jobId, ETag.All, cancellationToken);
 

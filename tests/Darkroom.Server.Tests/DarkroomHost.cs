@@ -27,6 +27,9 @@ internal sealed class DarkroomHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The server's services, for tests that drive a background service's pass directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public StorageClients Storage { get; }
 
     /// <summary>The development key the server seeds (AuthOptions' default), sent by <see cref="Client"/>.</summary>

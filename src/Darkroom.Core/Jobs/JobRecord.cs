@@ -57,6 +57,12 @@ public sealed record JobRecord
     /// <summary>SHA-256 over the request's image and options, to tell a replayed Idempotency-Key from a reused one.</summary>
     public string? RequestHash { get; init; }
 
+    /// <summary>Set by the retention sweeper once the finished job's checkpoints are gone.</summary>
+    public bool CheckpointsSwept { get; init; }
+
+    /// <summary>Set by the retention sweeper once the finished job's original uploads are gone (results stay).</summary>
+    public bool OriginalsSwept { get; init; }
+
     /// <summary>SHA-256 of the Idempotency-Key the job was accepted under, so deleting the job releases the key.</summary>
     public string? IdempotencyKeyHash { get; init; }
 

@@ -17,5 +17,10 @@ public interface ICreditLedger
     /// <summary>Settles a job's reservation as <see cref="LedgerKinds.Commit"/> or <see cref="LedgerKinds.Release"/>; false when it was already settled (or never reserved).</summary>
     Task<bool> SettleAsync(string tenant, string month, string jobId, string kind, CancellationToken cancellationToken);
 
+    /// <summary>Reservations not yet committed or released, made before <paramref name="before"/>, across every tenant and month.</summary>
+    Task<IReadOnlyList<OpenReservation>> ListOpenReservationsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<LedgerEntry>> EntriesAsync(string tenant, string month, CancellationToken cancellationToken);
 }
+
+public sealed record OpenReservation(string Tenant, string Month, string JobId, DateTimeOffset At);

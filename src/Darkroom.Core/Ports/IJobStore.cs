@@ -17,6 +17,9 @@ public interface IJobStore
 
     Task DeleteAsync(string tenant, string jobId, CancellationToken cancellationToken);
 
+    /// <summary>Every tenant's finished (completed, failed, canceled) jobs last changed before <paramref name="before"/>.</summary>
+    IAsyncEnumerable<JobRecord> ListFinishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>
     /// Claims an idempotency key for a job id; returns the job id that holds it (ours, or the earlier one). A claim
     /// whose job does not exist and that is older than <paramref name="staleAfter"/> (its submission died, or the job
