@@ -18,14 +18,16 @@ public sealed class PlanLimits
     public int MaxConcurrentJobs { get; set; } = 2;
 
     /// <summary>Largest upload in bytes, below the service-wide limit; null leaves the service-wide limit.</summary>
+    [Range(1, long.MaxValue)]
     public long? MaxUploadBytes { get; set; }
 
     /// <summary>Most megapixels, below the service-wide limit; null leaves the service-wide limit.</summary>
+    [Range(0.01, 1_000_000.0)]
     public double? MaxMegapixels { get; set; }
 }
 
 /// <summary>API keys, bound from <c>Darkroom:Auth</c>.</summary>
-public sealed class AuthOptions
+public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Darkroom:Auth";
 
@@ -57,6 +59,19 @@ public sealed class AuthOptions
         ["remove-watermark"] = 2,
         ["classify"] = 1,
     };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (KeyValuePair<string, long> cost in Costs.Where(c => c.Value < 0))
+        {
+            yield return new ValidationResult($"Costs:{cost.Key} is {cost.Value}; a cost is 0 or more credits.", [nameof(Costs)]);
+        }
+
+        if (Plans.Count == 0 || !Plans.ContainsKey("free"))
+        {
+            yield return new ValidationResult("Plans must define 'free', the plan of keys whose plan is not configured.", [nameof(Plans)]);
+        }
+    }
 
     public long CostOf(string operation) => Costs.TryGetValue(operation, out long cost) ? cost : 1;
 

@@ -28,6 +28,8 @@ public static class DarkroomServiceCollectionExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddDarkroomPipeline();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, NestedOptionsValidator<AuthOptions>>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Darkroom.Pipeline.Classification.ClassifyOptions>, NestedOptionsValidator<Darkroom.Pipeline.Classification.ClassifyOptions>>();
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageProvisioner>();
         services.AddSingleton<IArtifactStore, BlobArtifactStore>();
