@@ -67,7 +67,7 @@ public sealed class AccountsTests
 
         // Automatic masks on a plain grey picture find nothing: the job fails with mask.nothing_found.
         HttpResponseMessage submitted = await client.PostAsync(
-            "/api/v1/jobs", WithOperation(DarkroomHost.Form(TestImages.Plain(320, 240), "grey.png"), "remove-watermark"), ct);
+            "/api/v1/jobs", DarkroomHost.WithOperation(DarkroomHost.Form(TestImages.Plain(320, 240), "grey.png"), "remove-watermark"), ct);
         Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode, await submitted.Content.ReadAsStringAsync(ct));
         JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         job = await s_host.WaitForAsync(job.Id, j => j.Status.IsFinal(), ct, client: client);
@@ -229,17 +229,12 @@ public sealed class AccountsTests
     /// <summary>A quick job: Telea inpainting of an uploaded box mask on a small grey picture.</summary>
     private static MultipartFormDataContent InpaintForm()
     {
-        MultipartFormDataContent form = WithOperation(DarkroomHost.Form(TestImages.Plain(160, 120), "grey.png", """{"model":"telea"}"""), "remove-watermark");
+        MultipartFormDataContent form = DarkroomHost.WithOperation(DarkroomHost.Form(TestImages.Plain(160, 120), "grey.png", """{"model":"telea"}"""), "remove-watermark");
         using Image mask = TestImages.Box(160, 120, 40, 30, 20, 10);
         form.Add(new ByteArrayContent(mask.PngsaveBuffer()), "mask", "mask.png");
         return form;
     }
 
-    private static MultipartFormDataContent WithOperation(MultipartFormDataContent form, string operation)
-    {
-        form.Add(new StringContent(operation), "operation");
-        return form;
-    }
 
     private static async Task<TableEntity> MaskCheckpointAsync(string jobId, CancellationToken ct)
     {

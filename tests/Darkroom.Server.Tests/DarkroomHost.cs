@@ -94,6 +94,13 @@ internal sealed class DarkroomHost : IAsyncDisposable
         return form;
     }
 
+    /// <summary>Adds the <c>operation</c> part to a job form.</summary>
+    public static MultipartFormDataContent WithOperation(MultipartFormDataContent form, string operation)
+    {
+        form.Add(new StringContent(operation), "operation");
+        return form;
+    }
+
     /// <summary>A new API key made through the admin route, and a client that sends it.</summary>
     public async Task<(HttpClient Client, CreatedKeyView Key)> NewKeyAsync(string tenant, CancellationToken cancellationToken, string plan = "pro", string? callbackUrl = null)
     {

@@ -30,8 +30,7 @@ public sealed class RetentionTests
             ["Darkroom:Retention:SettleReservationsAfter"] = "00:00:00",
         });
         (HttpClient client, _) = await host.NewKeyAsync("umbrella", ct);
-        MultipartFormDataContent form = DarkroomHost.Form(Hostile.HostileFiles.SmallJpeg(96, 64), "p.jpg", """{"keepOriginal":false}""");
-        form.Add(new StringContent("classify"), "operation");
+        MultipartFormDataContent form = DarkroomHost.WithOperation(DarkroomHost.Form(Hostile.HostileFiles.SmallJpeg(96, 64), "p.jpg", """{"keepOriginal":false}"""), "classify");
         JobView job = (await (await client.PostAsync("/api/v1/jobs", form, ct)).Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         job = await host.WaitForAsync(job.Id, j => j.Status.IsFinal(), ct, client: client);
         Assert.AreEqual(JobStatus.Completed, job.Status, job.Error?.Message);

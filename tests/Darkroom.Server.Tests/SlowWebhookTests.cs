@@ -42,8 +42,7 @@ public sealed class SlowWebhookTests
 
     private static async Task<JobView> SubmitClassifyAsync(HttpClient client, CancellationToken ct)
     {
-        MultipartFormDataContent form = DarkroomHost.Form(Hostile.HostileFiles.SmallJpeg(96, 64), "p.jpg");
-        form.Add(new StringContent("classify"), "operation");
+        MultipartFormDataContent form = DarkroomHost.WithOperation(DarkroomHost.Form(Hostile.HostileFiles.SmallJpeg(96, 64), "p.jpg"), "classify");
         HttpResponseMessage response = await client.PostAsync("/api/v1/jobs", form, ct);
         Assert.AreEqual(System.Net.HttpStatusCode.Accepted, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         return (await response.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;

@@ -44,7 +44,7 @@ public sealed class HostileDropTests
 
         // The victim: acme's finished job and its result.
         (HttpClient acme, _) = await s_host.NewKeyAsync("acme", ct);
-        HttpResponseMessage submitted = await acme.PostAsync("/api/v1/jobs", WithOperation(DarkroomHost.Form(photo, "p.jpg"), "classify"), ct);
+        HttpResponseMessage submitted = await acme.PostAsync("/api/v1/jobs", DarkroomHost.WithOperation(DarkroomHost.Form(photo, "p.jpg"), "classify"), ct);
         JobView victim = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         victim = await s_host.WaitForAsync(victim.Id, j => j.Status.IsFinal(), ct, client: acme);
         Assert.AreEqual(JobStatus.Completed, victim.Status, victim.Error?.Message);
@@ -141,11 +141,5 @@ public sealed class HostileDropTests
         }
 
         return names;
-    }
-
-    private static MultipartFormDataContent WithOperation(MultipartFormDataContent form, string operation)
-    {
-        form.Add(new StringContent(operation), "operation");
-        return form;
     }
 }

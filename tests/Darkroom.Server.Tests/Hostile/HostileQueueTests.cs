@@ -41,7 +41,7 @@ public sealed class HostileQueueTests
 
         // A well-formed item for a job that does not exist is simply done with; a real job after all that still runs.
         await queue.SendMessageAsync("{\"tenant\":\"default\",\"jobId\":\"" + JobIds.New(DateTimeOffset.UtcNow) + "\"}", ct);
-        HttpResponseMessage submitted = await s_host.Client.PostAsync("/api/v1/jobs", WithOperation(DarkroomHost.Form(HostileFiles.SmallJpeg(), "p.jpg"), "classify"), ct);
+        HttpResponseMessage submitted = await s_host.Client.PostAsync("/api/v1/jobs", DarkroomHost.WithOperation(DarkroomHost.Form(HostileFiles.SmallJpeg(), "p.jpg"), "classify"), ct);
         JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         job = await s_host.WaitForAsync(job.Id, j => j.Status.IsFinal(), ct);
 
@@ -63,11 +63,5 @@ public sealed class HostileQueueTests
         Assert.IsTrue(health.Loops.Where(l => l.Name.StartsWith("queue-worker", StringComparison.Ordinal)).All(l => l.State == "running" && l.Restarts == 0), string.Join(", ", health.Loops));
         Assert.AreEqual(malformed.Length, health.Loops.Single(l => l.Name == "queue").PoisonInputs);
         TestContext.WriteLine($"{malformed.Length} malformed queue messages set aside");
-    }
-
-    private static MultipartFormDataContent WithOperation(MultipartFormDataContent form, string operation)
-    {
-        form.Add(new StringContent(operation), "operation");
-        return form;
     }
 }
