@@ -24,6 +24,8 @@ public sealed class JobSubmitter(
     ModelCatalog catalog,
     Credits credits,
     CallbackUrls callbacks,
+    Darkroom.Inference.LamaInpainter lama,
+    IOptions<Darkroom.Inference.InferenceOptions> inference,
     IOptions<AuthOptions> auth,
     TimeProvider clock)
 {
@@ -153,6 +155,15 @@ public sealed class JobSubmitter(
 
     private void CheckModel(JobOptions options)
     {
+        // An option that cannot be honoured is refused before anything is stored or reserved.
+        if (options.RemoveWatermark?.Model == InpaintModel.Lama && !lama.IsInstalled(inference.Value.InpaintingModel))
+        {
+            throw new DarkroomException(
+                ErrorCodes.ModelUnavailable,
+                422,
+                $"The LaMa model '{inference.Value.InpaintingModel}' is not installed on this deployment; use model 'auto' or 'telea'.");
+        }
+
         if (options.RemoveBackground?.Model is { } model)
         {
             ModelSpec spec = catalog.Get(model);

@@ -16,6 +16,7 @@ public static class ErrorCodes
     public const string MaskCoversEverything = "mask.covers_everything";
     public const string MaskNothingFound = "mask.nothing_found";
     public const string MaskTooLarge = "mask.too_large";
+    public const string MaskCoversTooMuch = "mask.auto_covers_too_much";
     public const string MaskTooManyPixels = "mask.too_many_pixels";
     public const string DropInvalidName = "drop.invalid_name";
     public const string MultipartInvalid = "request.multipart_invalid";

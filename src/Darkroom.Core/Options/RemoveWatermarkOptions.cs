@@ -17,6 +17,9 @@ public sealed record RemoveWatermarkOptions
 
     public InpaintModel Model { get; init; } = InpaintModel.Auto;
 
+    /// <summary><c>auto</c> (recover the photo under a semi-transparent mark, fill what cannot be recovered), <c>deblend</c> (the same, failing over to the fill), <c>fill</c> (paint over the mask).</summary>
+    public RemovalMethod Method { get; init; } = RemovalMethod.Auto;
+
     public HdStrategy HdStrategy { get; init; } = HdStrategy.Crop;
 
     /// <summary><c>image</c> (the cleaned photo) or <c>mask</c> (the mask used, for inspection).</summary>
@@ -38,6 +41,19 @@ public sealed record RemoveWatermarkOptions
             throw Problems.InvalidOptions("quality must be between 1 and 100.");
         }
     }
+}
+
+[JsonConverter(typeof(StrictEnumConverter<RemovalMethod>))]
+public enum RemovalMethod
+{
+    [JsonStringEnumMemberName("auto")]
+    Auto,
+
+    [JsonStringEnumMemberName("deblend")]
+    Deblend,
+
+    [JsonStringEnumMemberName("fill")]
+    Fill,
 }
 
 [JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<MaskMode>))]

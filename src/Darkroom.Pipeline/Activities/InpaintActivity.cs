@@ -55,10 +55,44 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
 
         using Image photo = ImageDecoder.DecodeUpright(source);
         byte[] mask = maskImage.WriteToMemory<byte>();
-        using Image result = lamaModel is null
-            ? Inpaint(photo, mask)
-            : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
+        using Image? deblended = options.Method == RemovalMethod.Fill ? null : Deblend(photo, mask);
+        using Image result = deblended is not null
+            ? deblended.Copy()
+            : lamaModel is null
+                ? Inpaint(photo, mask)
+                : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
         return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height);
+    }
+
+    /// <summary>
+    /// Recovers the photo under a semi-transparent mark (<see cref="WatermarkDeblender"/>) in the region around the
+    /// mask; null when no blended mark could be estimated there (the caller fills instead).
+    /// </summary>
+    public static Image? Deblend(Image photo, byte[] mask)
+    {
+        int width = photo.Width, height = photo.Height;
+        if (MaskOps.Bounds(mask, width, height) is not { } box)
+        {
+            return null;
+        }
+
+        (int left, int top, int w, int h) = Regions.Grow(box, Radius + 1, width, height);
+        using Image region = photo.ExtractArea(left, top, w, h);
+        using Image rgb = region.Bands >= 3 ? region.Copy() : region.Colourspace(Enums.Interpretation.Srgb);
+        byte[] pixels = rgb.WriteToMemory<byte>();
+        byte[] regionMask = new byte[w * h];
+        for (int y = 0; y < h; y++)
+        {
+            Array.Copy(mask, ((top + y) * width) + left, regionMask, y * w, w);
+        }
+
+        if (WatermarkDeblender.Deblend(pixels, regionMask, w, h, rgb.Bands) is null)
+        {
+            return null;
+        }
+
+        using Image repaired = Image.NewFromMemory(pixels, w, h, rgb.Bands, Enums.BandFormat.Uchar).Copy(interpretation: rgb.Interpretation);
+        return photo.Bands == rgb.Bands ? photo.Insert(repaired, left, top) : null;
     }
 
     /// <summary>Inpaints the region around the mask and inserts it back into the photo.</summary>

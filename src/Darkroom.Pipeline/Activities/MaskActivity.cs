@@ -11,6 +11,9 @@ namespace Darkroom.Pipeline.Activities;
 /// <summary>The inpainting mask: the uploaded one scaled to the photo, or one found by text detection; then dilated.</summary>
 public sealed class MaskActivity(IArtifactStore artifacts, TextDetector detector) : IActivity<MaskRequest, MaskResult>
 {
+    /// <summary>The most of a photo an automatic mask may cover.</summary>
+    public const double MaxAutoCover = 0.25;
+
     public async Task<MaskResult> RunAsync(MaskRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -38,6 +41,16 @@ public sealed class MaskActivity(IArtifactStore artifacts, TextDetector detector
 
         MaskOps.Dilate(mask, width, height, request.Options.Dilate);
         double coverage = MaskOps.CheckCoverage(mask);
+        if (request.UploadedMaskBlob is null && coverage > MaxAutoCover && request.Options.Output != Core.Options.WatermarkOutput.Mask)
+        {
+            // A found mask this large would repaint much of the photo: ask for the caller's own mask instead
+            // (output 'mask' still shows what was found).
+            throw new DarkroomException(
+                ErrorCodes.MaskCoversTooMuch,
+                422,
+                $"The automatic mask covers {coverage:P0} of the photo, over the {MaxAutoCover:P0} it may; upload a mask (white = remove), or ask for output 'mask' to see what was found.");
+        }
+
         using Image maskImage = MaskOps.ToImage(mask, width, height);
         string maskBlob = ArtifactPaths.InpaintMask(request.Tenant, request.JobId);
         await artifacts.PutAsync(maskBlob, maskImage.PngsaveBuffer(compression: 1), "image/png", cancellationToken);

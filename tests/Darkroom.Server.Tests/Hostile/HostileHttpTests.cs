@@ -119,6 +119,8 @@ public sealed class HostileHttpTests
         Add("background not a colour", () => Multipart(Jobs, photo, options: "{\"background\":\"#zzzzzz\"}"), 400, "options.invalid");
         Add("jpeg cut-out", () => Multipart(Jobs, photo, options: "{\"format\":\"jpeg\"}"), 400, "options.invalid");
         Add("dilate out of range", () => Multipart(Watermark, photo, options: "{\"dilate\":100000}"), 400, "options.invalid");
+        Add("method not known", () => Multipart(Watermark, photo, options: "{\"method\":\"magic\"}"), 400, "options.invalid");
+        Add("lama when it is not installed", () => Multipart(Watermark, photo, options: "{\"model\":\"lama\"}"), 422, "model.unavailable");
 
         // Headers.
         Add("no API key", () => Raw(HttpMethod.Get, Jobs, null, key: null), 401, "auth.invalid_key");

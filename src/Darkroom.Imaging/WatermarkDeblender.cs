@@ -1,0 +1,478 @@
+namespace Darkroom.Imaging;
+
+/// <summary>What de-blending found and did: the mark's opacity and colour, and how many pixels were recovered or filled.</summary>
+public sealed record DeblendReport(double Alpha, double Red, double Green, double Blue, int Marked, int Recovered, int Filled, double FitResidual);
+
+/// <summary>
+/// Removes an alpha-blended watermark by inverting the blend instead of painting over it. A visible mark is
+/// J = a·c + (1 − a)·I: where its opacity a is below 1 the photo I is still there. Inside the mask the photo is
+/// first estimated from outside (Telea, smooth but texture-free); across the marked pixels J is then a straight
+/// line of that estimate B, J ≈ (1 − α)·B + α·c per channel with one α for all channels, so a robust fit (pixels
+/// far from the line, and pixels the mark does not cover, are set aside over a few rounds) gives α and c. Each
+/// pixel's own coverage m (anti-aliased edges, the dilated ring) follows from how far J moved from B towards c;
+/// the photo is then I = (J − α·m·c) / (1 − α·m). Where α·m is near 1 the inversion would amplify noise past
+/// use, so the pixel is blended towards the fill instead. Only masked pixels change.
+/// </summary>
+public static class WatermarkDeblender
+{
+    /// <summary>Above this effective opacity a pixel is filled rather than recovered (noise would grow more than 1/(1 − 0.85) ≈ 6.7 x).</summary>
+    public const double MaxRecoverableOpacity = 0.85;
+
+    /// <summary>Below this fitted opacity there is no blended mark to invert (or too little to estimate it).</summary>
+    public const double MinOpacity = 0.04;
+
+    /// <param name="pixels">width x height x channels bytes (3 or 4 channels, the first three colour); masked pixels are rewritten in place.</param>
+    /// <param name="mask">width x height bytes, non-zero where the mark may be.</param>
+    /// <returns>What was estimated and done; null when no blended mark could be estimated (the caller fills instead).</returns>
+    public static DeblendReport? Deblend(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels)
+    {
+        int count = width * height;
+        if (channels < 3 || pixels.Length < count * channels || mask.Length < count)
+        {
+            throw new ArgumentException("pixels must be width x height x channels (3 or 4) and mask width x height.");
+        }
+
+        var insideList = new List<int>();
+        for (int i = 0; i < count; i++)
+        {
+            if (mask[i] != 0)
+            {
+                insideList.Add(i);
+            }
+        }
+
+        int[] inside = [.. insideList];
+        if (inside.Length < 16)
+        {
+            return null;
+        }
+
+        // The photo as seen from outside the mask: what the fill would paint.
+        byte[] fill = pixels.ToArray();
+        TeleaInpainter.Inpaint(fill, mask, width, height, channels, radius: 5);
+
+        byte[] marked = new byte[inside.Length];
+        (double alpha, double[] colour, double residual)? fit = Fit(pixels, fill, inside, channels, marked, width, height);
+        if (fit is not { } found || found.alpha < MinOpacity || found.alpha > 0.97)
+        {
+            return null;
+        }
+
+        (double a, double[] c, _) = found;
+
+        double[] coverage = RefineCoverage(pixels, fill, inside, width, height, channels, a, c);
+        int recovered = 0, filled = 0, markedCount = 0;
+        for (int k = 0; k < inside.Length; k++)
+        {
+            int p = inside[k] * channels;
+            double m = coverage[inside[k]];
+            markedCount += m >= 0.95 ? 1 : 0;
+            double am = a * m;
+            if (am <= 1e-3)
+            {
+                continue;
+            }
+
+            // Recovery where it is trustworthy, the fill where the mark is nearly opaque, a blend in between.
+            double trust = am <= MaxRecoverableOpacity ? 1 : Math.Max(0, (0.95 - am) / (0.95 - MaxRecoverableOpacity));
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double value = (trust * Invert(pixels[p + ch], am, c[ch])) + ((1 - trust) * fill[p + ch]);
+                pixels[p + ch] = (byte)Math.Clamp(Math.Round(value), 0, 255);
+            }
+
+            if (trust >= 1)
+            {
+                recovered++;
+            }
+            else
+            {
+                filled++;
+            }
+        }
+
+        return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual);
+    }
+
+    private static double Invert(double j, double am, double c) => (j - (am * c)) / (1 - Math.Min(am, 0.95));
+
+    /// <summary>
+    /// Each masked pixel's coverage m. Measured against the fill it is only as good as the fill (inside a stroke it
+    /// gives back the fill's guess), so it serves only to start: at least half covered counts as 1, less as 0. Then,
+    /// a few sweeps over the pixels, each takes the coverage (0 to 1 in twentieths) whose recovered colour best
+    /// matches its neighbours' current ones, with a small pull towards its start: the photo under a mark is as
+    /// continuous as the photo around it, while a wrong coverage shows as a step of α·(c − I)/(1 − α).
+    /// </summary>
+    private static double[] RefineCoverage(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double alpha, double[] colour)
+    {
+        int count = width * height;
+        double[] m = new double[count];
+        double[] start = new double[count];
+        bool[] masked = new bool[count];
+        foreach (int i in inside)
+        {
+            masked[i] = true;
+            start[i] = Snap(Coverage(pixels, fill, i * channels, alpha, colour)) >= 0.5 ? 1 : 0;
+            m[i] = start[i];
+        }
+
+        // Current recovered colour of every pixel (outside the mask: as it is).
+        double[] current = new double[count * 3];
+        for (int i = 0; i < count; i++)
+        {
+            for (int ch = 0; ch < 3; ch++)
+            {
+                current[(i * 3) + ch] = masked[i] ? Invert(pixels[(i * channels) + ch], alpha * m[i], colour[ch]) : pixels[(i * channels) + ch];
+            }
+        }
+
+        Span<int> neighbours = stackalloc int[4];
+        const double StartWeight = 40.0;
+        for (int sweep = 0; sweep < 4; sweep++)
+        {
+            foreach (int i in inside)
+            {
+                int x = i % width, y = i / width, n = 0;
+                if (x > 0)
+                {
+                    neighbours[n++] = i - 1;
+                }
+
+                if (x < width - 1)
+                {
+                    neighbours[n++] = i + 1;
+                }
+
+                if (y > 0)
+                {
+                    neighbours[n++] = i - width;
+                }
+
+                if (y < height - 1)
+                {
+                    neighbours[n++] = i + width;
+                }
+
+                double best = double.MaxValue, bestM = m[i];
+                for (int step = 0; step <= 20; step++)
+                {
+                    double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[i]);
+                    for (int ch = 0; ch < 3; ch++)
+                    {
+                        double value = Invert(pixels[(i * channels) + ch], am, colour[ch]);
+                        for (int q = 0; q < n; q++)
+                        {
+                            double d = value - current[(neighbours[q] * 3) + ch];
+                            cost += d * d;
+                        }
+                    }
+
+                    if (cost < best)
+                    {
+                        best = cost;
+                        bestM = candidate;
+                    }
+                }
+
+                m[i] = bestM;
+                for (int ch = 0; ch < 3; ch++)
+                {
+                    current[(i * 3) + ch] = Invert(pixels[(i * channels) + ch], alpha * bestM, colour[ch]);
+                }
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>
+    /// Coverage below a tenth is taken as none, so the dilated ring around the mark, where the fill's small errors
+    /// would otherwise read as a faint mark, stays as it was. (Snapping high values to 1 was measured worse: it
+    /// over-corrects anti-aliased edges by tens of levels.)
+    /// </summary>
+    private static double Snap(double m) => m <= SnapNone ? 0 : m;
+
+    private const double SnapNone = 0.1;
+
+    /// <summary>How much of the mark covers one pixel: the share of the way J moved from B towards c, least squares over channels.</summary>
+    private static double Coverage(ReadOnlySpan<byte> pixels, byte[] fill, int p, double alpha, double[] colour)
+    {
+        double along = 0, norm = 0;
+        for (int ch = 0; ch < 3; ch++)
+        {
+            double towards = colour[ch] - fill[p + ch];
+            along += (pixels[p + ch] - fill[p + ch]) * towards;
+            norm += towards * towards;
+        }
+
+        // A mark the colour of the photo below it leaves nothing to measure (and nothing to undo).
+        return norm < 300 ? 0 : Math.Clamp(along / (alpha * norm), 0, 1);
+    }
+
+    /// <summary>
+    /// Robust fit of J = (1 − α)·B + α·c over the masked pixels. Round one takes the pixels that moved most from B
+    /// (the mark's core, not the dilated ring); later rounds keep the pixels that sit nearer the fitted line than
+    /// the identity line J = B, and drop the worst-fitting tenth (texture the fill could not know).
+    /// </summary>
+    private static (double Alpha, double[] Colour, double Residual)? Fit(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] marked, int width, int height)
+    {
+        int n = inside.Length;
+        int[] slot = new int[width * height];
+        Array.Fill(slot, -1);
+        for (int k = 0; k < n; k++)
+        {
+            slot[inside[k]] = k;
+        }
+
+        // The fill is trustworthy near the mask's edge and guesses deeper in: fit on pixels within a few pixels of it.
+        bool[] near = NearEdge(inside, slot, width, height, FitDepth);
+
+        double[] moved = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            int p = inside[k] * channels;
+            double d = 0;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double e = pixels[p + ch] - fill[p + ch];
+                d += e * e;
+            }
+
+            moved[k] = d;
+        }
+
+        double threshold = Quantile(moved, 0.5);
+        for (int k = 0; k < n; k++)
+        {
+            marked[k] = (byte)(moved[k] >= threshold && moved[k] > 27 ? 1 : 0);
+        }
+
+        double alpha = 0, residual = 0;
+        double[] colour = new double[3];
+        double[] errors = new double[n];
+        for (int round = 0; round < 6; round++)
+        {
+            (double a, double[] b)? line = LeastSquares(pixels, fill, inside, channels, marked);
+            if (line is not { } l || l.a >= 1 - MinOpacity || l.a <= 0.02)
+            {
+                return null;
+            }
+
+            alpha = 1 - l.a;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                colour[ch] = Math.Clamp(l.b[ch] / alpha, 0, 255);
+            }
+
+            // Re-label: nearer the mark's line than the identity line, and not among the worst tenth.
+            int kept = 0;
+            for (int k = 0; k < n; k++)
+            {
+                int p = inside[k] * channels;
+                double onMark = 0, onPhoto = 0;
+                for (int ch = 0; ch < 3; ch++)
+                {
+                    double j = pixels[p + ch], bk = fill[p + ch];
+                    double e1 = j - ((l.a * bk) + l.b[ch]);
+                    double e0 = j - bk;
+                    onMark += e1 * e1;
+                    onPhoto += e0 * e0;
+                }
+
+                errors[k] = onMark;
+                marked[k] = (byte)(onMark < onPhoto ? 1 : 0);
+                kept += marked[k];
+            }
+
+            // Anti-aliased edges are partly covered and would pull the line towards the photo: fit on stroke
+            // interiors only, the marked pixels whose four neighbours are marked too.
+            Erode(marked, inside, slot, width, height);
+            if (Enumerable.Range(0, n).Count(k => marked[k] != 0 && near[k]) >= 64)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    marked[k] = (byte)(marked[k] != 0 && near[k] ? 1 : 0);
+                }
+            }
+
+            kept = marked.Count(v => v != 0);
+            if (kept < 16)
+            {
+                return null;
+            }
+
+            double cut = Quantile([.. errors.Where((_, k) => marked[k] != 0)], 0.9);
+            residual = 0;
+            for (int k = 0; k < n; k++)
+            {
+                if (marked[k] != 0 && errors[k] > cut)
+                {
+                    marked[k] = 0;
+                }
+                else if (marked[k] != 0)
+                {
+                    residual += errors[k];
+                }
+            }
+
+            residual = Math.Sqrt(residual / Math.Max(1, kept) / 3);
+        }
+
+        // A colour at the end of the range (white or black marks, the usual ones) is taken as exactly that, and α
+        // refitted with it fixed: one unknown instead of four, far less swayed by the fill's errors.
+        if (colour.All(v => v >= 250) || colour.All(v => v <= 5))
+        {
+            double end = colour[0] >= 250 ? 255 : 0, along = 0, norm = 0;
+            for (int k = 0; k < n; k++)
+            {
+                if (marked[k] == 0)
+                {
+                    continue;
+                }
+
+                int p = inside[k] * channels;
+                for (int ch = 0; ch < 3; ch++)
+                {
+                    double towards = end - fill[p + ch];
+                    along += (pixels[p + ch] - fill[p + ch]) * towards;
+                    norm += towards * towards;
+                }
+            }
+
+            if (norm > 0)
+            {
+                alpha = Math.Clamp(along / norm, 0, 1);
+                Array.Fill(colour, end);
+            }
+        }
+
+        return (alpha, colour, residual);
+    }
+
+    /// <summary>How deep into the mask (in pixels from its edge) the fit looks: the dilation, the anti-aliased edge and a few core pixels.</summary>
+    private const int FitDepth = 6;
+
+    /// <summary>Masked pixels within <paramref name="depth"/> 4-connected steps of an unmasked pixel.</summary>
+    private static bool[] NearEdge(int[] inside, int[] slot, int width, int height, int depth)
+    {
+        int[] distance = new int[inside.Length];
+        Array.Fill(distance, int.MaxValue);
+        var queue = new Queue<int>();
+        for (int k = 0; k < inside.Length; k++)
+        {
+            int i = inside[k], x = i % width, y = i / width;
+            bool edge = x == 0 || y == 0 || x == width - 1 || y == height - 1
+                || slot[i - 1] < 0 || slot[i + 1] < 0 || slot[i - width] < 0 || slot[i + width] < 0;
+            if (edge)
+            {
+                distance[k] = 1;
+                queue.Enqueue(k);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            int k = queue.Dequeue(), i = inside[k], x = i % width, y = i / width;
+            if (distance[k] >= depth)
+            {
+                continue;
+            }
+
+            foreach (int j in new[] { x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1 })
+            {
+                if (j >= 0 && slot[j] >= 0 && distance[slot[j]] == int.MaxValue)
+                {
+                    distance[slot[j]] = distance[k] + 1;
+                    queue.Enqueue(slot[j]);
+                }
+            }
+        }
+
+        return [.. distance.Select(d => d <= depth)];
+    }
+
+    private static void Erode(byte[] marked, int[] inside, int[] slot, int width, int height)
+    {
+        byte[] before = (byte[])marked.Clone();
+        for (int k = 0; k < inside.Length; k++)
+        {
+            if (before[k] == 0)
+            {
+                continue;
+            }
+
+            int i = inside[k], x = i % width, y = i / width;
+            bool interior = x > 0 && y > 0 && x < width - 1 && y < height - 1
+                && slot[i - 1] >= 0 && before[slot[i - 1]] != 0
+                && slot[i + 1] >= 0 && before[slot[i + 1]] != 0
+                && slot[i - width] >= 0 && before[slot[i - width]] != 0
+                && slot[i + width] >= 0 && before[slot[i + width]] != 0;
+            marked[k] = (byte)(interior ? 1 : 0);
+        }
+    }
+
+    /// <summary>J = a·B + b_ch over the selected pixels: one slope for all channels, an intercept per channel.</summary>
+    private static (double a, double[] b)? LeastSquares(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] selected)
+    {
+        double[] sb = new double[3], sj = new double[3];
+        double sbb = 0, sbj = 0;
+        int n = 0;
+        for (int k = 0; k < inside.Length; k++)
+        {
+            if (selected[k] == 0)
+            {
+                continue;
+            }
+
+            int p = inside[k] * channels;
+            n++;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double bk = fill[p + ch], j = pixels[p + ch];
+                sb[ch] += bk;
+                sj[ch] += j;
+                sbb += bk * bk;
+                sbj += bk * j;
+            }
+        }
+
+        if (n < 16)
+        {
+            return null;
+        }
+
+        // Centre each channel on its own mean; the shared slope is covariance over variance summed across channels.
+        double cov = sbj, variance = sbb;
+        for (int ch = 0; ch < 3; ch++)
+        {
+            cov -= sb[ch] * sj[ch] / n;
+            variance -= sb[ch] * sb[ch] / n;
+        }
+
+        if (variance < n * 3 * 4)
+        {
+            return null;
+        }
+
+        double a = cov / variance;
+        double[] b = new double[3];
+        for (int ch = 0; ch < 3; ch++)
+        {
+            b[ch] = (sj[ch] - (a * sb[ch])) / n;
+        }
+
+        return (a, b);
+    }
+
+    private static double Quantile(double[] values, double q)
+    {
+        if (values.Length == 0)
+        {
+            return 0;
+        }
+
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        return sorted[Math.Clamp((int)(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
+    }
+}

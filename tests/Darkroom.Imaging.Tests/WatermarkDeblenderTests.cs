@@ -1,0 +1,85 @@
+using Darkroom.Imaging;
+using NetVips;
+
+namespace Darkroom.Imaging.Tests;
+
+[TestClass]
+public sealed class WatermarkDeblenderTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [DataRow(0.4)]
+    [DataRow(0.6)]
+    public void Deblend_RecoversThePhotoUnderAWhiteMark_BetterThanTheFill_AndTouchesNothingOutside(double opacity)
+    {
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        int width = photo.Width, height = photo.Height;
+        // A stock-photo corner mark, as the watermark benchmark draws it.
+        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
+        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
+        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] mask = (byte[])truth.Clone();
+        MaskOps.Dilate(mask, width, height, 2);
+        byte[] input = marked.WriteToMemory<byte>();
+        byte[] filled = (byte[])input.Clone();
+        TeleaInpainter.Inpaint(filled, mask, width, height, 3, radius: 5);
+        byte[] deblended = (byte[])input.Clone();
+
+        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
+
+        Assert.IsNotNull(report);
+        Assert.AreEqual(opacity, report.Alpha, 0.05, "the mark's opacity is estimated from the photo");
+        Assert.IsGreaterThan(240, Math.Min(report.Red, Math.Min(report.Green, report.Blue)), "and its colour (white)");
+        double ours = Psnr(deblended, photo, truth), fill = Psnr(filled, photo, truth);
+        TestContext.WriteLine($"opacity {opacity}: de-blend {ours:0.0} dB, fill {fill:0.0} dB inside the mark; a={report.Alpha:0.000}");
+        Assert.IsGreaterThan(fill + 3, ours);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i] == 0)
+            {
+                Assert.AreEqual(input[i * 3], deblended[i * 3], "pixels outside the mask are untouched");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Deblend_NoBlendedMark_ReturnsNull_AndChangesNothing()
+    {
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        byte[] pixels = photo.WriteToMemory<byte>(), before = (byte[])pixels.Clone();
+        byte[] mask = new byte[photo.Width * photo.Height];
+        for (int y = 100; y < 140; y++)
+        {
+            Array.Fill(mask, (byte)255, (y * photo.Width) + 100, 80);
+        }
+
+        DeblendReport? report = WatermarkDeblender.Deblend(pixels, mask, photo.Width, photo.Height, 3);
+
+        Assert.IsNull(report, "an unmarked region has no opacity to invert: " + report);
+        CollectionAssert.AreEqual(before, pixels);
+    }
+
+    private static double Psnr(byte[] result, Image clean, byte[] inside)
+    {
+        byte[] y = clean.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < inside.Length; i++)
+        {
+            if (inside[i] != 0)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    double d = result[(i * 3) + c] - y[(i * 3) + c];
+                    sum += d * d;
+                    n++;
+                }
+            }
+        }
+
+        return 10 * Math.Log10(255.0 * 255.0 / (sum / n));
+    }
+}
