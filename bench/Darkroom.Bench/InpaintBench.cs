@@ -44,27 +44,16 @@ internal static class InpaintBench
             ours[name] = (best, TestImages.PsnrInside(result, clean, mask), (int)(MaskOps.Coverage(mask) * mask.Length));
         }
 
-        var python = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { Path.Combine(RepoPaths.RepoRoot, "bench", "opencv_inpaint.py"), folder, repeat.ToString(CultureInfo.InvariantCulture), "5" })
+        string[][]? anchor = OpenCvAnchor.Run("opencv_inpaint.py", folder, repeat.ToString(CultureInfo.InvariantCulture), "5");
+        if (anchor is null)
         {
-            python.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(python)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"OpenCV reference failed (apt-get install python3-opencv): {errors}");
             return 1;
         }
 
         Console.WriteLine($"inpainting (Telea, radius 5, mask = drawn watermark grown 2 px, best of {repeat}):");
         Console.WriteLine("image       masked px   Darkroom ms   OpenCV ms   Darkroom PSNR   OpenCV PSNR");
-        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string[] f in anchor)
         {
-            string[] f = line.Split('\t');
             (double ms, double psnr, int px) = ours[f[0]];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f[0],-11} {px,9}   {ms,11:0.0}   {double.Parse(f[1], CultureInfo.InvariantCulture),9:0.0}   {psnr,11:0.00} dB   {double.Parse(f[2], CultureInfo.InvariantCulture),8:0.00} dB"));
         }

@@ -241,25 +241,9 @@ internal static class WatermarkBench
         return grey;
     }
 
-    private static Dictionary<string, (double Psnr, double Ssim)> RunAnchor(string folder)
-    {
-        var python = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        python.ArgumentList.Add(Path.Combine(RepoPaths.RepoRoot, "bench", "opencv_watermark.py"));
-        python.ArgumentList.Add(folder);
-        using Process process = Process.Start(python)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"OpenCV anchor failed (apt-get install python3-opencv): {errors}");
-            return [];
-        }
-
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\t'))
+    private static Dictionary<string, (double Psnr, double Ssim)> RunAnchor(string folder) =>
+        (OpenCvAnchor.Run("opencv_watermark.py", folder) ?? [])
             .ToDictionary(p => p[0], p => (double.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture)));
-    }
 
     private static string Cell((double Psnr, double Ssim) s) => $"{s.Psnr,5:0.0} / {s.Ssim:0.000}";
 
