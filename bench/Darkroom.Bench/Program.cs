@@ -8,11 +8,12 @@ using Darkroom.Bench;
 // Usage: dotnet run -c Release --project bench/Darkroom.Bench -- <folder> [--repeat N] [--concurrency N]
 //        [--model isnet] [--url http://localhost:7071] [--key <X-API-Key>] [--server-pid PID] [--models ./models]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
-//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --watermark [--out DIR]  (de-blending vs cv2 Telea)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --watermark [--out DIR] [--models ./models]  (de-blending vs cv2 Telea)
 if (args.Contains("--watermark"))
 {
     int keep = Array.IndexOf(args, "--out");
-    return WatermarkBench.Run(keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null);
+    int models = Array.IndexOf(args, "--models");
+    return WatermarkBench.Run(keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null, models >= 0 && models + 1 < args.Length ? args[models + 1] : Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "models"));
 }
 
 if (args.Contains("--inpaint"))
