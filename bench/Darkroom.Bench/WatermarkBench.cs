@@ -65,7 +65,7 @@ internal static class WatermarkBench
                     TeleaInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3, radius: 5);
                     byte[] deblended = (byte[])inputPixels.Clone();
                     var stopwatch = Stopwatch.StartNew();
-                    DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, clean.Width, clean.Height, 3);
+                    DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, clean.Width, clean.Height, 3, lossy: format == "jpeg");
                     double ms = stopwatch.Elapsed.TotalMilliseconds;
                     if (report is null)
                     {
@@ -82,7 +82,7 @@ internal static class WatermarkBench
                     (double recall, double precision) = TestImages.Overlap(auto, truth);
                     double cover = MaskOps.Coverage(auto);
                     byte[] autoResult = (byte[])inputPixels.Clone();
-                    if (cover > 0 && cover <= 0.25 && WatermarkDeblender.Deblend(autoResult, auto, clean.Width, clean.Height, 3) is null)
+                    if (cover > 0 && cover <= 0.25 && WatermarkDeblender.Deblend(autoResult, auto, clean.Width, clean.Height, 3, lossy: format == "jpeg") is null)
                     {
                         TeleaInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3, radius: 5);
                     }

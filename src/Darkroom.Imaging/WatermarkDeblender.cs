@@ -24,7 +24,8 @@ public static class WatermarkDeblender
     /// <param name="pixels">width x height x channels bytes (3 or 4 channels, the first three colour); masked pixels are rewritten in place.</param>
     /// <param name="mask">width x height bytes, non-zero where the mark may be.</param>
     /// <returns>What was estimated and done; null when no blended mark could be estimated (the caller fills instead).</returns>
-    public static DeblendReport? Deblend(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels)
+    /// <param name="lossy">The photo was lossy-compressed (JPEG, lossy WebP…): recovered pixels are smoothed as much as their noise was amplified.</param>
+    public static DeblendReport? Deblend(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels, bool lossy = false)
     {
         int count = width * height;
         if (channels < 3 || pixels.Length < count * channels || mask.Length < count)
@@ -61,6 +62,7 @@ public static class WatermarkDeblender
         (double a, double[] c, _) = found;
 
         double[] coverage = RefineCoverage(pixels, fill, inside, width, height, channels, a, c);
+        double[] values = new double[inside.Length * 3];
         int recovered = 0, filled = 0, markedCount = 0;
         for (int k = 0; k < inside.Length; k++)
         {
@@ -68,17 +70,17 @@ public static class WatermarkDeblender
             double m = coverage[inside[k]];
             markedCount += m >= 0.95 ? 1 : 0;
             double am = a * m;
-            if (am <= 1e-3)
-            {
-                continue;
-            }
 
             // Recovery where it is trustworthy, the fill where the mark is nearly opaque, a blend in between.
             double trust = am <= MaxRecoverableOpacity ? 1 : Math.Max(0, (0.95 - am) / (0.95 - MaxRecoverableOpacity));
             for (int ch = 0; ch < 3; ch++)
             {
-                double value = (trust * Invert(pixels[p + ch], am, c[ch])) + ((1 - trust) * fill[p + ch]);
-                pixels[p + ch] = (byte)Math.Clamp(Math.Round(value), 0, 255);
+                values[(k * 3) + ch] = am <= 1e-3 ? pixels[p + ch] : (trust * Invert(pixels[p + ch], am, c[ch])) + ((1 - trust) * fill[p + ch]);
+            }
+
+            if (am <= 1e-3)
+            {
+                continue;
             }
 
             if (trust >= 1)
@@ -91,8 +93,66 @@ public static class WatermarkDeblender
             }
         }
 
+        if (lossy)
+        {
+            Smooth(values, pixels, inside, coverage, a, width, height, channels);
+        }
+
+        for (int k = 0; k < inside.Length; k++)
+        {
+            int p = inside[k] * channels;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                pixels[p + ch] = (byte)Math.Clamp(Math.Round(values[(k * 3) + ch]), 0, 255);
+            }
+        }
+
         return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual);
     }
+
+    /// <summary>
+    /// For lossy input: inversion multiplies compression noise by 1/(1 − α·m), so each recovered pixel is pulled
+    /// towards its neighbours' mean by as much as its noise was amplified (at most half-way).
+    /// </summary>
+    private static void Smooth(double[] values, ReadOnlySpan<byte> pixels, int[] inside, double[] coverage, double alpha, int width, int height, int channels)
+    {
+        int[] slot = new int[width * height];
+        Array.Fill(slot, -1);
+        for (int k = 0; k < inside.Length; k++)
+        {
+            slot[inside[k]] = k;
+        }
+
+        double[] before = (double[])values.Clone();
+        for (int k = 0; k < inside.Length; k++)
+        {
+            int i = inside[k], x = i % width, y = i / width;
+            double am = alpha * coverage[i];
+            if (am <= 1e-3)
+            {
+                continue;
+            }
+
+            double pull = Math.Min(0.5, LossyPull * am / (1 - Math.Min(am, 0.95)));
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double sum = 0;
+                int n = 0;
+                foreach (int j in new[] { x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1 })
+                {
+                    if (j >= 0)
+                    {
+                        sum += slot[j] >= 0 ? before[(slot[j] * 3) + ch] : pixels[(j * channels) + ch];
+                        n++;
+                    }
+                }
+
+                values[(k * 3) + ch] += pull * ((sum / n) - before[(k * 3) + ch]);
+            }
+        }
+    }
+
+    private const double LossyPull = 1.0;
 
     private static double Invert(double j, double am, double c) => (j - (am * c)) / (1 - Math.Min(am, 0.95));
 

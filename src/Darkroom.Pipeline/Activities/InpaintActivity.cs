@@ -55,7 +55,9 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
 
         using Image photo = ImageDecoder.DecodeUpright(source);
         byte[] mask = maskImage.WriteToMemory<byte>();
-        using Image? deblended = options.Method == RemovalMethod.Fill ? null : Deblend(photo, mask);
+        ImageFormat? format = FormatSniffer.Sniff(source.AsSpan(0, Math.Min(32, source.Length)));
+        bool lossy = format is ImageFormat.Jpeg or ImageFormat.Heif or ImageFormat.Avif;
+        using Image? deblended = options.Method == RemovalMethod.Fill ? null : Deblend(photo, mask, lossy);
         using Image result = deblended is not null
             ? deblended.Copy()
             : lamaModel is null
@@ -68,7 +70,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
     /// Recovers the photo under a semi-transparent mark (<see cref="WatermarkDeblender"/>) in the region around the
     /// mask; null when no blended mark could be estimated there (the caller fills instead).
     /// </summary>
-    public static Image? Deblend(Image photo, byte[] mask)
+    public static Image? Deblend(Image photo, byte[] mask, bool lossy)
     {
         int width = photo.Width, height = photo.Height;
         if (MaskOps.Bounds(mask, width, height) is not { } box)
@@ -86,7 +88,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             Array.Copy(mask, ((top + y) * width) + left, regionMask, y * w, w);
         }
 
-        if (WatermarkDeblender.Deblend(pixels, regionMask, w, h, rgb.Bands) is null)
+        if (WatermarkDeblender.Deblend(pixels, regionMask, w, h, rgb.Bands, lossy) is null)
         {
             return null;
         }
