@@ -187,25 +187,9 @@ internal static class WatermarkBench
 
     private static (double Psnr, double Ssim) Score(byte[] result, byte[] clean, byte[] truth, int width, int height)
     {
-        double sum = 0;
-        long n = 0;
-        for (int i = 0; i < truth.Length; i++)
-        {
-            if (truth[i] == 0)
-            {
-                continue;
-            }
-
-            for (int c = 0; c < 3; c++)
-            {
-                double d = result[(i * 3) + c] - clean[(i * 3) + c];
-                sum += d * d;
-                n++;
-            }
-        }
-
-        double psnr = sum == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / (sum / n));
-        return (psnr, Ssim(result, clean, truth, width, height));
+        using Image a = Image.NewFromMemory(result, width, height, 3, Enums.BandFormat.Uchar);
+        using Image b = Image.NewFromMemory(clean, width, height, 3, Enums.BandFormat.Uchar);
+        return (TestImages.PsnrInside(a, b, truth), Ssim(result, clean, truth, width, height));
     }
 
     /// <summary>SSIM of the grey images over 7x7 box windows (reflected borders), averaged over the true mask; as the anchor script computes it.</summary>

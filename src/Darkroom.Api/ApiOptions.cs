@@ -28,7 +28,7 @@ public sealed class ApiOptions
 
     /// <summary>The tenant blob-drop jobs run as.</summary>
     [Required]
-    [RegularExpression("^[a-z0-9-]{1,40}$")]
+    [RegularExpression(Core.Accounts.TenantNames.Pattern)]
     public string DefaultTenant { get; set; } = "default";
 
     /// <summary>The plan blob-drop jobs are billed on (its limits and monthly credits apply to <see cref="DefaultTenant"/>).</summary>

@@ -37,7 +37,7 @@ public sealed class AuthOptions : IValidatableObject
     /// </summary>
     public string DevelopmentKey { get; set; } = "dr_dev_local_only_change_me";
 
-    [RegularExpression("^[a-z0-9-]{1,40}$")]
+    [RegularExpression(Core.Accounts.TenantNames.Pattern)]
     public string DevelopmentTenant { get; set; } = "default";
 
     [Required]

@@ -74,21 +74,6 @@ public sealed class BlobArtifactStore(StorageClients clients) : IArtifactStore
         return new ArtifactPage([], null);
     }
 
-    public async Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        await foreach (BlobItem item in clients.Container(container).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
-        {
-            names.Add($"{container}/{item.Name}");
-            if (names.Count >= max)
-            {
-                break;
-            }
-        }
-
-        return names;
-    }
-
     public async Task<bool> DeleteIfUnchangedAsync(string reference, string etag, CancellationToken cancellationToken)
     {
         try

@@ -13,8 +13,6 @@ public sealed class ActivityDispatcher(IServiceProvider services)
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    public static IReadOnlyList<string> Names { get; } = [.. ActivityRegistry.All.Select(b => b.Name)];
-
     public Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) =>
         ActivityRegistry.Find(name).InvokeJsonAsync(services, inputJson, cancellationToken);
 

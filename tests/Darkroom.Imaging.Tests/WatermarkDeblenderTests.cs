@@ -33,7 +33,9 @@ public sealed class WatermarkDeblenderTests
         Assert.IsNotNull(report);
         Assert.AreEqual(opacity, report.Alpha, 0.05, "the mark's opacity is estimated from the photo");
         Assert.IsGreaterThan(240, Math.Min(report.Red, Math.Min(report.Green, report.Blue)), "and its colour (white)");
-        double ours = Psnr(deblended, photo, truth), fill = Psnr(filled, photo, truth);
+        using Image ourImage = Image.NewFromMemory(deblended, width, height, 3, Enums.BandFormat.Uchar);
+        using Image fillImage = Image.NewFromMemory(filled, width, height, 3, Enums.BandFormat.Uchar);
+        double ours = TestImages.PsnrInside(ourImage, photo, truth), fill = TestImages.PsnrInside(fillImage, photo, truth);
         TestContext.WriteLine($"opacity {opacity}: de-blend {ours:0.0} dB, fill {fill:0.0} dB inside the mark; a={report.Alpha:0.000}");
         Assert.IsGreaterThan(fill + 3, ours);
         for (int i = 0; i < mask.Length; i++)
@@ -62,24 +64,4 @@ public sealed class WatermarkDeblenderTests
         CollectionAssert.AreEqual(before, pixels);
     }
 
-    private static double Psnr(byte[] result, Image clean, byte[] inside)
-    {
-        byte[] y = clean.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        double sum = 0;
-        long n = 0;
-        for (int i = 0; i < inside.Length; i++)
-        {
-            if (inside[i] != 0)
-            {
-                for (int c = 0; c < 3; c++)
-                {
-                    double d = result[(i * 3) + c] - y[(i * 3) + c];
-                    sum += d * d;
-                    n++;
-                }
-            }
-        }
-
-        return 10 * Math.Log10(255.0 * 255.0 / (sum / n));
-    }
 }

@@ -33,7 +33,7 @@ public static class AdminApi
     {
         CheckAdmin(context, auth.Value);
         string? callbackUrl = request.CallbackUrl is null ? null : await callbacks.CheckAsync(request.CallbackUrl, cancellationToken);
-        if (string.IsNullOrWhiteSpace(request.Tenant) || request.Tenant.Length > 40 || !request.Tenant.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        if (!Core.Accounts.TenantNames.IsValid(request.Tenant))
         {
             throw new DarkroomException(ErrorCodes.RequestInvalid, 400, "tenant must be 1-40 characters of a-z, 0-9 and '-'.");
         }

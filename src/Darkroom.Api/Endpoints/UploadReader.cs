@@ -123,24 +123,18 @@ public static class UploadReader
         }
     }
 
-    private static async Task<byte[]> ReadPartAsync(IFormFile file, ImagingOptions limits, string tooLargeCode, string what, CancellationToken cancellationToken)
+    /// <summary>A part other than the photo: over the byte limit it is refused with its own code, before reading it.</summary>
+    private static Task<byte[]> ReadPartAsync(IFormFile file, ImagingOptions limits, string tooLargeCode, string what, CancellationToken cancellationToken) =>
+        ReadLimitedAsync(file, limits, () => new DarkroomException(tooLargeCode, 413, $"The {what} is {file.Length / 1048576.0:0.#} MB; the limit is {limits.MaxUploadBytes / 1048576.0:0.#} MB."), cancellationToken);
+
+    private static Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken) =>
+        ReadLimitedAsync(file, limits, () => probe.TooLarge(file.Length), cancellationToken);
+
+    private static async Task<byte[]> ReadLimitedAsync(IFormFile file, ImagingOptions limits, Func<DarkroomException> tooLarge, CancellationToken cancellationToken)
     {
         if (file.Length > limits.MaxUploadBytes)
         {
-            throw new DarkroomException(tooLargeCode, 413, $"The {what} is {file.Length / 1048576.0:0.#} MB; the limit is {limits.MaxUploadBytes / 1048576.0:0.#} MB.");
-        }
-
-        byte[] bytes = new byte[file.Length];
-        await using Stream stream = file.OpenReadStream();
-        await stream.ReadExactlyAsync(bytes, cancellationToken);
-        return bytes;
-    }
-
-    private static async Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
-    {
-        if (file.Length > limits.MaxUploadBytes)
-        {
-            throw probe.TooLarge(file.Length);
+            throw tooLarge();
         }
 
         byte[] bytes = new byte[file.Length];

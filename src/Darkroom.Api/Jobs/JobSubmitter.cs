@@ -192,34 +192,29 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>The image limits hold for masks too, read from the header before anything is decoded.</summary>
-    private void ProbeMask(byte[] mask)
-    {
-        try
+    private void ProbeMask(byte[] mask) =>
+        ProbePart(mask, "mask", ex => ex.Code switch
         {
-            probe.Probe(mask, "mask");
-        }
-        catch (DarkroomException ex) when (ex.Status < 500)
-        {
-            (string code, int status) = ex.Code switch
-            {
-                ErrorCodes.ImageTooManyPixels => (ErrorCodes.MaskTooManyPixels, 413),
-                ErrorCodes.ImageTooLarge => (ErrorCodes.MaskTooLarge, 413),
-                ErrorCodes.ImageEmpty or ErrorCodes.ImageUnsupportedFormat => (ErrorCodes.MaskInvalid, 415),
-                _ => (ErrorCodes.MaskInvalid, 422),
-            };
-            throw new DarkroomException(code, status, ex.Message);
-        }
-    }
+            ErrorCodes.ImageTooManyPixels => (ErrorCodes.MaskTooManyPixels, 413),
+            ErrorCodes.ImageTooLarge => (ErrorCodes.MaskTooLarge, 413),
+            ErrorCodes.ImageEmpty or ErrorCodes.ImageUnsupportedFormat => (ErrorCodes.MaskInvalid, 415),
+            _ => (ErrorCodes.MaskInvalid, 422),
+        });
 
-    private void ProbeBackground(byte[] background)
+    private void ProbeBackground(byte[] background) =>
+        ProbePart(background, "background image", ex => (ErrorCodes.BackgroundInvalid, ex.Status));
+
+    /// <summary>Probes a part other than the photo with the photo's limits; a refusal keeps its message under the part's own code.</summary>
+    private void ProbePart(byte[] bytes, string what, Func<DarkroomException, (string Code, int Status)> recode)
     {
         try
         {
-            probe.Probe(background, "background image");
+            probe.Probe(bytes, what);
         }
         catch (DarkroomException ex) when (ex.Status < 500)
         {
-            throw new DarkroomException(ErrorCodes.BackgroundInvalid, ex.Status, ex.Message);
+            (string code, int status) = recode(ex);
+            throw new DarkroomException(code, status, ex.Message);
         }
     }
 

@@ -33,20 +33,30 @@ public sealed class RetentionSweeper(
         TimeSpan earliest = o.CheckpointsAfter < o.OriginalsAfter ? o.CheckpointsAfter : o.OriginalsAfter;
         await foreach (JobRecord job in jobs.ListFinishedBeforeAsync(now - earliest, cancellationToken))
         {
-            if (!job.CheckpointsSwept && job.UpdatedAt <= now - o.CheckpointsAfter
-                && !(await checkpoints.LoadAsync(job.JobId, cancellationToken)).Any(c => c.IsParked))
+            bool dropCheckpoints = !job.CheckpointsSwept && job.UpdatedAt <= now - o.CheckpointsAfter
+                && !(await checkpoints.LoadAsync(job.JobId, cancellationToken)).Any(c => c.IsParked);
+
+            // A classification asked to keep its photo keeps it.
+            bool dropOriginals = !job.OriginalsSwept && job.UpdatedAt <= now - o.OriginalsAfter && job.Options.Classify is not { KeepOriginal: true };
+            if (dropCheckpoints)
             {
                 await checkpoints.DeleteAsync(job.JobId, cancellationToken);
-                await jobs.UpdateAsync(job.Tenant, job.JobId, j => j with { CheckpointsSwept = true }, cancellationToken);
                 checkpointsDropped++;
             }
 
-            // A classification asked to keep its photo keeps it.
-            if (!job.OriginalsSwept && job.UpdatedAt <= now - o.OriginalsAfter && job.Options.Classify is not { KeepOriginal: true })
+            if (dropOriginals)
             {
                 await artifacts.DeleteJobArtifactsAsync(job.Tenant, job.JobId, [ArtifactPaths.Uploads, ArtifactPaths.Work], cancellationToken);
-                await jobs.UpdateAsync(job.Tenant, job.JobId, j => j with { OriginalsSwept = true }, cancellationToken);
                 originalsDropped++;
+            }
+
+            if (dropCheckpoints || dropOriginals)
+            {
+                await jobs.UpdateAsync(
+                    job.Tenant,
+                    job.JobId,
+                    j => j with { CheckpointsSwept = j.CheckpointsSwept || dropCheckpoints, OriginalsSwept = j.OriginalsSwept || dropOriginals },
+                    cancellationToken);
             }
         }
 

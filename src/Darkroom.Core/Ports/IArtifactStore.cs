@@ -21,9 +21,6 @@ public interface IArtifactStore
     /// <summary>One page of blob names (within the container) under a prefix, and where the next page starts (null at the end).</summary>
     Task<ArtifactPage> ListPageAsync(string container, string prefix, string? continuation, int pageSize, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="max"/> blob references under a prefix, in name order.</summary>
-    Task<IReadOnlyList<string>> ListAsync(string container, string prefix, int max, CancellationToken cancellationToken);
-
     /// <summary>Deletes the blob only if it still has <paramref name="etag"/>; false when it changed or is gone.</summary>
     Task<bool> DeleteIfUnchangedAsync(string reference, string etag, CancellationToken cancellationToken);
 

@@ -25,10 +25,8 @@ public interface IWorkQueue
 
 public sealed record WorkItem(string Tenant, string JobId)
 {
-    /// <summary>Whether a decoded message names a job at all (a tenant of safe characters, a well-formed job id).</summary>
-    public bool IsWellFormed =>
-        !string.IsNullOrEmpty(Tenant) && Tenant.Length <= 64 && Tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-        && Jobs.JobIds.IsValid(JobId);
+    /// <summary>Whether a decoded message names a job at all (a valid tenant name, a well-formed job id).</summary>
+    public bool IsWellFormed => Accounts.TenantNames.IsValid(Tenant) && Jobs.JobIds.IsValid(JobId);
 }
 
 /// <summary>A queue message that is not a work item; it was set aside with its reason, and the worker goes on.</summary>

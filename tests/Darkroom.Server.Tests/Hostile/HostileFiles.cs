@@ -19,8 +19,6 @@ internal static class HostileFiles
         return c;
     })];
 
-    public static byte[] SmallPng(int width = 64, int height = 48) => (Image.Black(width, height, bands: 3) + 90).Cast(Enums.BandFormat.Uchar).PngsaveBuffer();
-
     public static byte[] SmallJpeg(int width = 64, int height = 48) => (Image.Black(width, height, bands: 3) + 90).Cast(Enums.BandFormat.Uchar).JpegsaveBuffer();
 
     /// <summary>A PNG whose header claims width x height of 1-bit grey, with a tiny compressed body: a pixel bomb.</summary>
@@ -47,7 +45,7 @@ internal static class HostileFiles
     /// <summary>A valid PNG with one bit of its header's CRC flipped.</summary>
     public static byte[] PngBadHeaderCrc()
     {
-        byte[] png = SmallPng();
+        byte[] png = TestImages.Plain(64, 48, 90);
         png[8 + 8 + 13 + 3] ^= 0x01;
         return png;
     }

@@ -59,7 +59,7 @@ public sealed class HostileHttpTests
             ("webp magic + junk", HostileFiles.Prefix([.. "RIFF"u8, 0x40, 0, 0, 0, .. "WEBPVP8 "u8], 200), 422, "image.corrupt"),
             ("tiff magic + junk", HostileFiles.Prefix([0x49, 0x49, 0x2A, 0x00], 300), 422, "image.corrupt"),
             ("truncated jpeg", photo[..(photo.Length / 2)], 422, "image.corrupt"),
-            ("truncated png", HostileFiles.SmallPng(300, 200)[..200], 422, "image.corrupt"),
+            ("truncated png", TestImages.Plain(300, 200, 90)[..200], 422, "image.corrupt"),
             ("jpeg with a random scan", HostileFiles.JpegRandomScan(), 422, "image.corrupt"),
             ("png with a bad header CRC", HostileFiles.PngBadHeaderCrc(), 422, "image.corrupt"),
             ("png pixel bomb 100000x100000", HostileFiles.PngBomb(100_000, 100_000), 413, "image.too_many_pixels"),
@@ -83,8 +83,8 @@ public sealed class HostileHttpTests
         Add("mask pixel bomb", () => Multipart(Watermark, photo, mask: HostileFiles.PngBomb(100_000, 100_000)), 413, "mask.too_many_pixels");
         Add("mask over the upload limit", () => Multipart(Watermark, photo, mask: new byte[3_100_000]), 413, "mask.too_large");
         Add("mask is text", () => Multipart(Watermark, photo, mask: TestImages.Text), 415, "mask.invalid");
-        Add("mask is truncated", () => Multipart(Watermark, photo, mask: HostileFiles.SmallPng(320, 240)[..150]), 422, "mask.invalid");
-        Add("mask on remove-background", () => Multipart(Cutout, photo, mask: HostileFiles.SmallPng(320, 240)), 400, "request.invalid");
+        Add("mask is truncated", () => Multipart(Watermark, photo, mask: TestImages.Plain(320, 240, 90)[..150]), 422, "mask.invalid");
+        Add("mask on remove-background", () => Multipart(Cutout, photo, mask: TestImages.Plain(320, 240, 90)), 400, "request.invalid");
         Add("background pixel bomb", () => Multipart(Cutout, photo, background: HostileFiles.PngBomb(100_000, 100_000)), 413, "background.invalid");
         Add("background is html", () => Multipart(Cutout, photo, background: HostileFiles.Html), 415, "background.invalid");
 
@@ -163,7 +163,7 @@ public sealed class HostileHttpTests
         // Batches and classify cache: request-level errors are the request's.
         Add("batch with bad options", () => Multipart(Batches, null, options: "{\"format\":99}", images: [photo, photo]), 400, "options.invalid");
         Add("batch with a private callback", () => Multipart(Batches, null, callback: "http://10.1.2.3/", images: [photo, photo]), 400, "callback.forbidden_host");
-        Add("batch of 51", () => Multipart(Batches, null, images: [.. Enumerable.Repeat(HostileFiles.SmallPng(8, 8), 51)]), 400, "request.invalid");
+        Add("batch of 51", () => Multipart(Batches, null, images: [.. Enumerable.Repeat(TestImages.Plain(8, 8, 90), 51)]), 400, "request.invalid");
         Add("batch without images", () => Multipart(Batches, null, options: "{}"), 400, "image.missing");
         Add("check-cache with a 200 kB hash", () => Raw(HttpMethod.Post, Classify + "/check-cache", JsonBody("{\"hashes\":[\"" + new string('a', 200_000) + "\"]}")), 400, "request.invalid");
         Add("check-cache with 101 hashes", () => Raw(HttpMethod.Post, Classify + "/check-cache", JsonBody("{\"hashes\":[" + string.Join(",", Enumerable.Repeat("\"" + new string('a', 64) + "\"", 101)) + "]}")), 400, "request.invalid");
