@@ -1,7 +1,7 @@
 namespace Darkroom.Imaging;
 
-/// <summary>What de-blending found and did: the mark's opacity and colour, and how many pixels were recovered or filled.</summary>
-public sealed record DeblendReport(double Alpha, double Red, double Green, double Blue, int Marked, int Recovered, int Filled, double FitResidual);
+/// <summary>What de-blending found and did: the mark's opacity and colour, how many pixels were recovered or filled, and how many took their coverage from the median over a tiled mark's repeats.</summary>
+public sealed record DeblendReport(double Alpha, double Red, double Green, double Blue, int Marked, int Recovered, int Filled, double FitResidual, int SharedAcrossRepeats = 0);
 
 /// <summary>
 /// Removes an alpha-blended watermark by inverting the blend instead of painting over it. A visible mark is
@@ -62,6 +62,13 @@ public static class WatermarkDeblender
         (double a, double[] c, _) = found;
 
         double[] coverage = RefineCoverage(pixels, fill, inside, width, height, channels, a, c);
+
+        // A tiled mark: every instance has the same coverage, so each pixel takes the median over its instances.
+        int shared = 0;
+        if (MarkLattice.Find(mask, width, height) is { } lattice)
+        {
+            shared = MarkLattice.Share(coverage, mask, width, height, lattice.U, lattice.V);
+        }
         double[] values = new double[inside.Length * 3];
         int recovered = 0, filled = 0, markedCount = 0;
         for (int k = 0; k < inside.Length; k++)
@@ -107,7 +114,7 @@ public static class WatermarkDeblender
             }
         }
 
-        return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual);
+        return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual, shared);
     }
 
     /// <summary>
