@@ -24,6 +24,12 @@ internal static class WatermarkBench
 
     public static int Run(string? keep, string modelDirectory)
     {
+        if (Environment.GetEnvironmentVariable("DR_LARGE") == "1")
+        {
+            TimeLarge();
+            return 0;
+        }
+
         using ModelSessions sessions = new(
             ModelCatalog.Load(Path.Combine(AppContext.BaseDirectory, "models.catalog.json")),
             Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelDirectory = modelDirectory, ExecutionProvider = "auto" }),

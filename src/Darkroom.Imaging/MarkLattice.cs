@@ -20,8 +20,8 @@ public static class MarkLattice
     /// <summary>Two lattice vectors, or null when the mask does not repeat.</summary>
     public static ((int X, int Y) U, (int X, int Y) V)? Find(ReadOnlySpan<byte> mask, int width, int height)
     {
-        // A reduced copy (share of each block masked) no larger than about 160 px a side.
-        int factor = Math.Max(1, (int)Math.Ceiling(Math.Max(width, height) / 160.0));
+        // A reduced copy (share of each block masked) no larger than about 120 px a side.
+        int factor = Math.Max(1, (int)Math.Ceiling(Math.Max(width, height) / 120.0));
         int w = (width + factor - 1) / factor, h = (height + factor - 1) / factor;
         double[] small = new double[w * h];
         for (int y = 0; y < height; y++)
@@ -57,7 +57,8 @@ public static class MarkLattice
         int rx = w * 3 / 4, ry = h * 3 / 4, row = (2 * rx) + 1;
         double[] table = new double[(ry + 1) * row];
         int minShift = 3;
-        for (int dy = 0; dy <= ry; dy++)
+        int[] litArray = [.. lit];
+        Parallel.For(0, ry + 1, dy =>
         {
             for (int dx = -rx; dx <= rx; dx++)
             {
@@ -66,22 +67,17 @@ public static class MarkLattice
                     continue;
                 }
 
-                double sum = 0;
-                foreach (int i in lit)
+                // Normalised by what could overlap at this shift (reach), so long shifts are not penalised for the border.
+                double sum = 0, reach = 0;
+                foreach (int i in litArray)
                 {
-                    int x = (i % w) + dx, y = (i / w) + dy;
-                    if (x >= 0 && x < w && y < h)
+                    int x = i % w, y = i / w;
+                    if (x + dx >= 0 && x + dx < w && y + dy < h)
                     {
-                        sum += small[i] * small[(y * w) + x];
+                        sum += small[i] * small[((y + dy) * w) + x + dx];
                     }
-                }
 
-                // Normalised by what could overlap at this shift, so long shifts are not penalised for the border.
-                double reach = 0;
-                foreach (int i in lit)
-                {
-                    int x = (i % w) - dx, y = (i / w) - dy;
-                    if (x >= 0 && x < w && y >= 0)
+                    if (x - dx >= 0 && x - dx < w && y - dy >= 0)
                     {
                         reach += small[i] * small[i];
                     }
@@ -89,7 +85,7 @@ public static class MarkLattice
 
                 table[(dy * row) + dx + rx] = reach > energy * 0.3 ? sum / reach : 0;
             }
-        }
+        });
 
         double Score(int dx, int dy) => dy < 0 ? Score(-dx, -dy) : dy > ry || Math.Abs(dx) > rx ? 0 : table[(dy * row) + dx + rx];
 
@@ -182,7 +178,7 @@ public static class MarkLattice
             masked += mask[i] != 0 ? 1 : 0;
         }
 
-        int stride = Math.Max(1, masked / 20000), seen = 0;
+        int stride = Math.Max(1, masked / 8000), seen = 0;
         for (int i = 0; i < width * height; i++)
         {
             if (mask[i] != 0 && seen++ % stride == 0)
@@ -191,11 +187,24 @@ public static class MarkLattice
             }
         }
 
+        // Coarse to fine: a grid of steps over ±radius, then every shift within a step of the best.
+        int step = Math.Max(1, radius / 4);
+        (double best, (int X, int Y) bestShift) = Best(sample, mask, width, height, gx, gy, radius, step);
+        if (step > 1)
+        {
+            (best, bestShift) = Best(sample, mask, width, height, bestShift.X, bestShift.Y, step, 1);
+        }
+
+        return best >= MinOverlap ? bestShift : null;
+    }
+
+    private static (double Score, (int X, int Y) Shift) Best(List<int> sample, ReadOnlySpan<byte> mask, int width, int height, int gx, int gy, int radius, int step)
+    {
         double best = -1;
         (int X, int Y) bestShift = (gx, gy);
-        for (int dy = gy - radius; dy <= gy + radius; dy++)
+        for (int dy = gy - radius; dy <= gy + radius; dy += step)
         {
-            for (int dx = gx - radius; dx <= gx + radius; dx++)
+            for (int dx = gx - radius; dx <= gx + radius; dx += step)
             {
                 int hit = 0, reach = 0;
                 foreach (int i in sample)
@@ -217,7 +226,7 @@ public static class MarkLattice
             }
         }
 
-        return best >= MinOverlap ? bestShift : null;
+        return (best, bestShift);
     }
 
     /// <summary>

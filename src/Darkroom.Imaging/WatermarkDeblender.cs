@@ -176,87 +176,96 @@ public static class WatermarkDeblender
     /// </summary>
     private static double[] RefineCoverage(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double alpha, double[] colour)
     {
-        int count = width * height;
-        double[] m = new double[count];
-        double[] start = new double[count];
-        bool[] masked = new bool[count];
-        foreach (int i in inside)
+        int count = width * height, n = inside.Length;
+        int[] slot = new int[count];
+        Array.Fill(slot, -1);
+        byte[] source = new byte[n * 3];
+        double[] start = new double[n], m = new double[n], current = new double[n * 3];
+        for (int k = 0; k < n; k++)
         {
-            masked[i] = true;
-            start[i] = Snap(Coverage(pixels, fill, i * channels, alpha, colour)) >= 0.5 ? 1 : 0;
-            m[i] = start[i];
-        }
-
-
-        // Current recovered colour of every pixel (outside the mask: as it is).
-        double[] current = new double[count * 3];
-        for (int i = 0; i < count; i++)
-        {
+            int i = inside[k];
+            slot[i] = k;
+            start[k] = Snap(Coverage(pixels, fill, i * channels, alpha, colour)) >= 0.5 ? 1 : 0;
+            m[k] = start[k];
             for (int ch = 0; ch < 3; ch++)
             {
-                current[(i * 3) + ch] = masked[i] ? Invert(pixels[(i * channels) + ch], alpha * m[i], colour[ch]) : pixels[(i * channels) + ch];
+                source[(k * 3) + ch] = pixels[(i * channels) + ch];
+                current[(k * 3) + ch] = Invert(source[(k * 3) + ch], alpha * m[k], colour[ch]);
             }
         }
 
-        Span<int> neighbours = stackalloc int[4];
+        // Unmasked neighbours' colours, once: they never change.
+        byte[] around = pixels.ToArray();
+
+        // Red–black order: pixels of one parity never neighbour each other, so each half-sweep runs in parallel.
+        int[][] halves = [[.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 0)], [.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 1)]];
         const double StartWeight = 4.0;
         const int Sweeps = 8;
         for (int sweep = 0; sweep < Sweeps; sweep++)
         {
-            foreach (int i in inside)
+            foreach (int[] half in halves)
             {
-                int x = i % width, y = i / width, n = 0;
-                if (x > 0)
+                Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, half.Length, Math.Max(1024, half.Length / (4 * Environment.ProcessorCount))), range =>
                 {
-                    neighbours[n++] = i - 1;
-                }
-
-                if (x < width - 1)
-                {
-                    neighbours[n++] = i + 1;
-                }
-
-                if (y > 0)
-                {
-                    neighbours[n++] = i - width;
-                }
-
-                if (y < height - 1)
-                {
-                    neighbours[n++] = i + width;
-                }
-
-                double best = double.MaxValue, bestM = m[i];
-                for (int step = 0; step <= 20; step++)
-                {
-                    double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[i]);
-
-                    for (int ch = 0; ch < 3; ch++)
+                    Span<double> near = stackalloc double[12];
+                    Span<double> nearM = stackalloc double[4];
+                    for (int h = range.Item1; h < range.Item2; h++)
                     {
-                        double value = Invert(pixels[(i * channels) + ch], am, colour[ch]);
-                        for (int q = 0; q < n; q++)
+                        int k = half[h], i = inside[k], x = i % width, y = i / width, count4 = 0;
+                        foreach (int j in (ReadOnlySpan<int>)[x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1])
                         {
-                            // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
-                            cost += Math.Abs(value - current[(neighbours[q] * 3) + ch]) * (1 - (alpha * (candidate + m[neighbours[q]]) / 2));
+                            if (j < 0)
+                            {
+                                continue;
+                            }
+
+                            int q = slot[j];
+                            for (int ch = 0; ch < 3; ch++)
+                            {
+                                near[(count4 * 3) + ch] = q >= 0 ? current[(q * 3) + ch] : around[(j * channels) + ch];
+                            }
+
+                            nearM[count4++] = q >= 0 ? m[q] : 0;
+                        }
+
+                        double best = double.MaxValue, bestM = m[k];
+                        for (int step = 0; step <= 20; step++)
+                        {
+                            double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[k]);
+                            for (int ch = 0; ch < 3; ch++)
+                            {
+                                double value = Invert(source[(k * 3) + ch], am, colour[ch]);
+                                for (int q = 0; q < count4; q++)
+                                {
+                                    // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
+                                    cost += Math.Abs(value - near[(q * 3) + ch]) * (1 - (alpha * (candidate + nearM[q]) / 2));
+                                }
+                            }
+
+                            if (cost < best)
+                            {
+                                best = cost;
+                                bestM = candidate;
+                            }
+                        }
+
+                        m[k] = bestM;
+                        for (int ch = 0; ch < 3; ch++)
+                        {
+                            current[(k * 3) + ch] = Invert(source[(k * 3) + ch], alpha * bestM, colour[ch]);
                         }
                     }
-
-                    if (cost < best)
-                    {
-                        best = cost;
-                        bestM = candidate;
-                    }
-                }
-
-                m[i] = bestM;
-                for (int ch = 0; ch < 3; ch++)
-                {
-                    current[(i * 3) + ch] = Invert(pixels[(i * channels) + ch], alpha * bestM, colour[ch]);
-                }
+                });
             }
         }
 
-        return m;
+        double[] coverage = new double[count];
+        for (int k = 0; k < n; k++)
+        {
+            coverage[inside[k]] = m[k];
+        }
+
+        return coverage;
     }
 
     /// <summary>
