@@ -100,7 +100,7 @@ internal static class WatermarkBench
                         Score(filled, cleanPixels, truth, clean.Width, clean.Height),
                         Score(deblended, cleanPixels, truth, clean.Width, clean.Height),
                         report, ms,
-                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover));
+                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth)));
                 }
             }
 
@@ -110,12 +110,12 @@ internal static class WatermarkBench
         Dictionary<string, (double Psnr, double Ssim)> anchor = Quick ? [] : RunAnchor(folder);
         Console.WriteLine($"set: {rows.Count} images in {folder} (4 photos x 3 layouts x PNG/JPEG q90, white marks at 40-60 %)");
         Console.WriteLine("PSNR dB / SSIM inside the true mask against the clean photo; masks: the true mask dilated by 2 px");
-        Console.WriteLine($"{"image",-24} {"opacity",7} {"marked",14} {"cv2 Telea",14} {"Darkroom fill",14} {"Darkroom deblend",17} {"auto mask",14} {"recall",6} {"prec.",5} {"cover",6}  estimate");
+        Console.WriteLine($"{"image",-24} {"opacity",7} {"marked",14} {"cv2 Telea",14} {"Darkroom fill",14} {"Darkroom deblend",17} {"auto mask",14} {"recall",6} {"prec.",5} {"cover",6} {"harm",6}  estimate");
         foreach (Row r in rows)
         {
             (double ap, double @as) = anchor.TryGetValue(r.Id, out (double, double) a) ? a : (double.NaN, double.NaN);
             string estimate = r.Report is { } e ? $"a={e.Alpha:0.00} c=({e.Red:0},{e.Green:0},{e.Blue:0}) {r.Ms:0} ms" : "no blend found: filled";
-            Console.WriteLine($"{r.Id,-24} {r.Opacity,7:0.00} {Cell(r.Marked),14} {Cell((ap, @as)),14} {Cell(r.Filled),14} {Cell(r.Deblended),17} {Cell(r.Auto),14} {r.Recall,6:0.00} {r.Precision,5:0.00} {r.Cover,6:P1}  {estimate}");
+            Console.WriteLine($"{r.Id,-24} {r.Opacity,7:0.00} {Cell(r.Marked),14} {Cell((ap, @as)),14} {Cell(r.Filled),14} {Cell(r.Deblended),17} {Cell(r.Auto),14} {r.Recall,6:0.00} {r.Precision,5:0.00} {r.Cover,6:P1} {r.Harm,6:P1}  {estimate}");
         }
 
         foreach (string format in new[] { "png", "jpeg" })
@@ -123,7 +123,23 @@ internal static class WatermarkBench
             Row[] set = [.. rows.Where(r => r.Format == format)];
             (double, double) Mean(Func<Row, (double, double)> pick) => (set.Average(r => pick(r).Item1), set.Average(r => pick(r).Item2));
             (double, double) anchorMean = (set.Average(r => anchor.GetValueOrDefault(r.Id, (double.NaN, double.NaN)).Item1), set.Average(r => anchor.GetValueOrDefault(r.Id, (double.NaN, double.NaN)).Item2));
-            Console.WriteLine($"{"mean " + format,-24} {"",7} {Cell(Mean(r => r.Marked)),14} {Cell(anchorMean),14} {Cell(Mean(r => r.Filled)),14} {Cell(Mean(r => r.Deblended)),17} {Cell(Mean(r => r.Auto)),14} {set.Average(r => r.Recall),6:0.00} {set.Average(r => r.Precision),5:0.00} {set.Max(r => r.Cover),6:P1}");
+            Console.WriteLine($"{"mean " + format,-24} {"",7} {Cell(Mean(r => r.Marked)),14} {Cell(anchorMean),14} {Cell(Mean(r => r.Filled)),14} {Cell(Mean(r => r.Deblended)),17} {Cell(Mean(r => r.Auto)),14} {set.Average(r => r.Recall),6:0.00} {set.Average(r => r.Precision),5:0.00} {set.Max(r => r.Cover),6:P1} {set.Max(r => r.Harm),6:P1}");
+            foreach (string layout in new[] { "corner", "logo", "tiled" })
+            {
+                Row[] part = [.. set.Where(r => r.Id.Contains($"-{layout}-", StringComparison.Ordinal))];
+                Console.WriteLine($"{"  recall " + layout + " " + format,-24} min {part.Min(r => r.Recall):0.00} mean {part.Average(r => r.Recall):0.00}; auto-mask PSNR mean {part.Average(r => r.Auto.Psnr):0.0}");
+            }
+        }
+
+        // The same automatic mask on the photos with no mark at all: whatever it finds there would be damage.
+        foreach ((string photoName, Image photo) in new[] { ("astronaut", TestImages.Astronaut), ("cat", TestImages.Cat), ("coffee", TestImages.Coffee) }.Select(p => (p.Item1, Image.NewFromFile(RepoPaths.TestData(p.Item2)))))
+        {
+            using Image clean = photo.ExtractBand(0, n: 3).Cast(Enums.BandFormat.Uchar);
+            IReadOnlyList<TextBox> boxes = Quick ? [] : detector.DetectAsync(clean, CancellationToken.None).GetAwaiter().GetResult();
+            byte[] auto = WatermarkMasker.Build(clean, boxes, Core.Options.MaskMode.Auto);
+            bool tiled = RepeatedMark.Find(clean, [.. boxes.Select(b => (b.Left, b.Top, b.Width, b.Height))]) is not null;
+            Console.WriteLine($"unmarked {photoName,-15} auto mask covers {MaskOps.Coverage(auto),6:P1}{(tiled ? " (a repetition was found)" : string.Empty)}");
+            photo.Dispose();
         }
 
         if (!Quick)
@@ -266,5 +282,30 @@ internal static class WatermarkBench
 
     private sealed record Row(
         string Id, string Format, double Opacity, (double Psnr, double Ssim) Marked, (double Psnr, double Ssim) Filled, (double Psnr, double Ssim) Deblended,
-        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover);
+        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover, double Harm);
+
+    /// <summary>The share of pixels outside the true mark that a result changed by more than 8 levels in some channel: damage done where there was nothing to remove.</summary>
+    private static double Harm(byte[] result, byte[] input, byte[] truth)
+    {
+        long outside = 0, changed = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            if (truth[i] != 0)
+            {
+                continue;
+            }
+
+            outside++;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                if (Math.Abs(result[(i * 3) + ch] - input[(i * 3) + ch]) > 8)
+                {
+                    changed++;
+                    break;
+                }
+            }
+        }
+
+        return outside == 0 ? 0 : changed / (double)outside;
+    }
 }

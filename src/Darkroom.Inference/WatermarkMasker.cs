@@ -25,6 +25,12 @@ public static class WatermarkMasker
 
     public static byte[] Build(Image photo, IReadOnlyList<TextBox> boxes, MaskMode mode)
     {
+        // A mark tiled across the photo is found by its repetition, whatever the detector made of its pieces.
+        if (mode == MaskMode.Auto && Imaging.RepeatedMark.Find(photo, [.. boxes.Select(b => (b.Left, b.Top, b.Width, b.Height))]) is { } tiled)
+        {
+            return tiled.Mask;
+        }
+
         int width = photo.Width, height = photo.Height;
         using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Copy();
         using Image greyImage = rgb.Colourspace(Enums.Interpretation.Bw);
@@ -83,18 +89,16 @@ public static class WatermarkMasker
     /// <summary>Otsu within the box; the class the box's border mostly is not in is the text.</summary>
     private static void MarkStrokes(byte[] grey, byte[] mask, int width, int left, int top, int right, int bottom)
     {
-        Span<int> histogram = stackalloc int[256];
-        int total = 0;
+        Span<double> histogram = stackalloc double[256];
         for (int y = top; y < bottom; y++)
         {
             for (int x = left; x < right; x++)
             {
                 histogram[grey[(y * width) + x]]++;
-                total++;
             }
         }
 
-        int threshold = Otsu(histogram, total);
+        int threshold = Imaging.Otsu.Threshold(histogram);
         int borderAbove = 0, border = 0;
         for (int x = left; x < right; x++)
         {
@@ -117,8 +121,8 @@ public static class WatermarkMasker
         {
             if ((v > threshold) == textIsBright)
             {
-                textSum += (long)v * histogram[v];
-                textCount += histogram[v];
+                textSum += (long)(v * histogram[v]);
+                textCount += (long)histogram[v];
             }
         }
 
@@ -135,43 +139,5 @@ public static class WatermarkMasker
                 }
             }
         }
-    }
-
-    private static int Otsu(ReadOnlySpan<int> histogram, int total)
-    {
-        double sumAll = 0;
-        for (int i = 0; i < 256; i++)
-        {
-            sumAll += i * (double)histogram[i];
-        }
-
-        double sumBackground = 0, best = -1;
-        int weightBackground = 0, threshold = 127;
-        for (int t = 0; t < 256; t++)
-        {
-            weightBackground += histogram[t];
-            if (weightBackground == 0)
-            {
-                continue;
-            }
-
-            int weightForeground = total - weightBackground;
-            if (weightForeground == 0)
-            {
-                break;
-            }
-
-            sumBackground += t * (double)histogram[t];
-            double meanBackground = sumBackground / weightBackground;
-            double meanForeground = (sumAll - sumBackground) / weightForeground;
-            double between = (double)weightBackground * weightForeground * (meanBackground - meanForeground) * (meanBackground - meanForeground);
-            if (between > best)
-            {
-                best = between;
-                threshold = t;
-            }
-        }
-
-        return threshold;
     }
 }

@@ -64,4 +64,31 @@ public sealed class WatermarkDeblenderTests
         CollectionAssert.AreEqual(before, pixels);
     }
 
+    [TestMethod]
+    public void Deblend_ATiledMark_SharesCoverageAcrossItsRepeats()
+    {
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        int width = photo.Width, height = photo.Height, size = Math.Min(width, height) / 14;
+        using Image text = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {size * 0.8:0}", dpi: 72);
+        using Image rotated = text.Similarity(angle: -30);
+        using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
+        using Image coverage = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2).Crop(cell.Width / 3, cell.Height / 3, width, height);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.6;
+        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] mask = (byte[])truth.Clone();
+        MaskOps.Dilate(mask, width, height, 2);
+        byte[] input = marked.WriteToMemory<byte>(), filled = (byte[])input.Clone(), deblended = (byte[])input.Clone();
+        TeleaInpainter.Inpaint(filled, mask, width, height, 3, radius: 5);
+
+        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
+
+        Assert.IsNotNull(report);
+        using Image ourImage = Image.NewFromMemory(deblended, width, height, 3, Enums.BandFormat.Uchar);
+        using Image fillImage = Image.NewFromMemory(filled, width, height, 3, Enums.BandFormat.Uchar);
+        double ours = TestImages.PsnrInside(ourImage, photo, truth), fill = TestImages.PsnrInside(fillImage, photo, truth);
+        TestContext.WriteLine($"tiled: de-blend {ours:0.0} dB, fill {fill:0.0} dB; {report.SharedAcrossRepeats} of {mask.Count(v => v != 0)} masked pixels shared");
+        Assert.IsGreaterThan(mask.Count(v => v != 0) / 2, report.SharedAcrossRepeats, "most of the mask takes its coverage from the repeats");
+        Assert.IsGreaterThan(fill + 8, ours);
+    }
 }

@@ -1,0 +1,159 @@
+using NetVips;
+
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Finds a mark tiled across a photo by its repetition alone, with no text recognition: the photo's detail (grey
+/// minus its blur) holds the mark's strokes at every instance of a lattice, found by <see cref="MarkLattice.FindInImage"/>;
+/// the median of the detail over each pixel's instances keeps what all instances share (the mark) and drops what
+/// differs (the photo under it). The strokes are the pixels of that common detail past an Otsu cut on the side of
+/// the mark's polarity (a light mark is brighter than its surroundings everywhere, a dark one darker).
+/// </summary>
+public static class RepeatedMark
+{
+    /// <summary>Common detail weaker than this (grey levels) is not a mark, whatever Otsu says.</summary>
+    public const double MinContrast = 6;
+
+    /// <summary>The share of instances that must show a stroke of the common mark for the repetition to count.</summary>
+    public const double MinAgreement = 0.75;
+
+    /// <summary>Below this share of the common part's pixels kept, the lattice was the photo's texture, not a mark.</summary>
+    public const double MinKept = 0.5;
+
+    /// <summary>Fewer detected text boxes than this cannot show a repetition.</summary>
+    public const int MinHints = 3;
+
+    /// <summary>The result of a search: the mask (width x height, 255 = mark) and the lattice it repeats on.</summary>
+    public sealed record Found(byte[] Mask, (int X, int Y) U, (int X, int Y) V, int Polarity);
+
+    /// <param name="photo">The photo.</param>
+    /// <param name="hints">Rectangles (left, top, width, height) where text was detected: in a busy photo the mark's
+    /// repetition is looked for in them first (the photo's own detail would drown it elsewhere); the mask then covers
+    /// every instance, detected or not.</param>
+    public static Found? Find(Image photo, IReadOnlyList<(int Left, int Top, int Width, int Height)>? hints = null)
+    {
+        int width = photo.Width, height = photo.Height;
+        using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
+        using Image grey = rgb.Colourspace(Enums.Interpretation.Bw).Cast(Enums.BandFormat.Float);
+
+        // Wider than a stroke, so a stroke's inside stands out from its blur all the way across.
+        double sigma = Math.Max(3, Math.Min(width, height) / 40.0);
+        using Image blurred = grey.Gaussblur(sigma);
+        using Image difference = grey - blurred;
+        float[] raw = difference.WriteToMemory<float>();
+        double[] detail = new double[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            detail[i] = raw[i];
+        }
+
+        // A light mark lifts its strokes above their surroundings and a dark one sinks them, while the photo's own
+        // detail goes both ways: each polarity is searched on its own half of the detail, which halves the photo's share.
+        ((int X, int Y) U, (int X, int Y) V)? found = null;
+        foreach (int sign in (ReadOnlySpan<int>)[1, -1])
+        {
+            double[] half = [.. detail.Select(v => Math.Max(0, v * sign))];
+            if (hints is { Count: >= MinHints })
+            {
+                double[] hinted = new double[detail.Length];
+                foreach ((int left, int top, int w, int h) in hints)
+                {
+                    for (int y = Math.Max(0, top); y < Math.Min(height, top + h); y++)
+                    {
+                        for (int x = Math.Max(0, left); x < Math.Min(width, left + w); x++)
+                        {
+                            hinted[(y * width) + x] = half[(y * width) + x];
+                        }
+                    }
+                }
+
+                found = MarkLattice.FindInImage(hinted, width, height);
+            }
+
+            found ??= MarkLattice.FindInImage(half, width, height);
+            if (found is not null)
+            {
+                break;
+            }
+        }
+
+        if (found is not { } lattice)
+        {
+            return null;
+        }
+
+        double[] common = MarkLattice.Common(detail, width, height, lattice.U, lattice.V);
+
+        // Polarity: the side with more strong common detail.
+        double positive = 0, negative = 0;
+        foreach (double value in common)
+        {
+            if (value > MinContrast)
+            {
+                positive += value;
+            }
+            else if (value < -MinContrast)
+            {
+                negative -= value;
+            }
+        }
+
+        int polarity = positive >= negative ? 1 : -1;
+        double[] side = [.. common.Select(v => v * polarity).Where(v => v > MinContrast / 2)];
+        if (side.Length < 64)
+        {
+            return null;
+        }
+
+        double min = side.Min(), max = side.Max();
+        double[] histogram = new double[256];
+        foreach (double v in side)
+        {
+            histogram[Math.Min(255, (int)((v - min) / Math.Max(1e-9, max - min) * 256))]++;
+        }
+
+        double cut = Math.Max(MinContrast, min + ((Otsu.Threshold(histogram) + 1) * (max - min) / 256));
+        byte[] mask = new byte[width * height];
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = (byte)(common[i] * polarity > cut ? 255 : 0);
+        }
+
+        // A true repeat shows each stroke at (nearly) every instance; where most instances do not, the common part
+        // is the photo's texture that the median did not average away (few instances, a busy photo), and a lattice
+        // the photo's own texture suggested leaves little that is shown everywhere.
+        List<(int X, int Y)> offsets = MarkLattice.Offsets(width, height, lattice.U, lattice.V);
+        int candidates = 0, kept = 0;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i] == 0)
+            {
+                continue;
+            }
+
+            candidates++;
+            int x0 = i % width, y0 = i / width, looked = 0, shown = 0;
+            foreach ((int dx, int dy) in offsets)
+            {
+                int x = x0 + dx, y = y0 + dy;
+                if (x >= 0 && x < width && y >= 0 && y < height)
+                {
+                    looked++;
+                    shown += detail[(y * width) + x] * polarity > cut ? 1 : 0;
+                }
+            }
+
+            if (looked < MarkLattice.MinInstances || shown < MinAgreement * looked)
+            {
+                mask[i] = 0;
+            }
+            else
+            {
+                kept++;
+            }
+        }
+
+        double agreement = candidates == 0 ? 0 : kept / (double)candidates;
+        return agreement >= MinKept ? new Found(mask, lattice.U, lattice.V, polarity) : null;
+    }
+}

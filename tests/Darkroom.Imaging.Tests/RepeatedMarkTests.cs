@@ -1,0 +1,123 @@
+using System.Numerics;
+using Darkroom.Imaging;
+using NetVips;
+
+namespace Darkroom.Imaging.Tests;
+
+[TestClass]
+public sealed class RepeatedMarkTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    /// <summary>"© SAMPLE STOCK" tiled diagonally on a lattice of (cellWidth, 0) and (0, cellHeight), as the watermark benchmark draws it.</summary>
+    private static (Image Coverage, int CellWidth, int CellHeight) Tiled(int width, int height)
+    {
+        int size = Math.Min(width, height) / 14;
+        using Image text = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {size * 0.8:0}", dpi: 72);
+        using Image rotated = text.Similarity(angle: -30);
+        using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
+        using Image tiled = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2);
+        return (tiled.Crop(cell.Width / 3, cell.Height / 3, width, height).Copy(), cell.Width, cell.Height);
+    }
+
+    [TestMethod]
+    public void Autocorrelate_MatchesTheDirectSum()
+    {
+        var random = new Random(7);
+        const int W = 13, H = 9;
+        double[] map = [.. Enumerable.Range(0, W * H).Select(_ => random.NextDouble() - 0.3)];
+        double[] table = Fourier.Autocorrelate(map, W, H, 5, 4);
+        for (int dy = 0; dy <= 4; dy++)
+        {
+            for (int dx = -5; dx <= 5; dx++)
+            {
+                double direct = 0;
+                for (int y = 0; y + dy < H; y++)
+                {
+                    for (int x = Math.Max(0, -dx); x < W && x + dx < W; x++)
+                    {
+                        direct += map[(y * W) + x] * map[((y + dy) * W) + x + dx];
+                    }
+                }
+
+                Assert.AreEqual(direct, table[(dy * 11) + dx + 5], 1e-9, $"shift ({dx}, {dy})");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Transform_ThenInverse_GivesBackTheInput()
+    {
+        Complex[] data = [.. Enumerable.Range(0, 16).Select(i => new Complex(Math.Sin(i), i % 3))];
+        Complex[] copy = [.. data];
+        Fourier.Transform(data, inverse: false);
+        Fourier.Transform(data, inverse: true);
+        for (int i = 0; i < data.Length; i++)
+        {
+            Assert.AreEqual(copy[i].Real, data[i].Real / 16, 1e-9);
+            Assert.AreEqual(copy[i].Imaginary, data[i].Imaginary / 16, 1e-9);
+        }
+    }
+
+    [TestMethod]
+    public void Lattice_OfATiledMask_IsItsCell_AndASingleMarkHasNone()
+    {
+        (Image coverage, int cellWidth, int cellHeight) = Tiled(600, 400);
+        using (coverage)
+        {
+            byte[] mask = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+            ((int X, int Y) U, (int X, int Y) V)? lattice = MarkLattice.Find(mask, 600, 400);
+            Assert.IsNotNull(lattice);
+            TestContext.WriteLine($"cell {cellWidth}x{cellHeight}: found {lattice.Value.U} {lattice.Value.V}");
+
+            // Every vector found is a whole number of cells: a shift of the true lattice.
+            foreach ((int x, int y) in new[] { lattice.Value.U, lattice.Value.V })
+            {
+                Assert.AreEqual(0, ((x % cellWidth) + cellWidth) % cellWidth, $"({x}, {y}) is whole cells across");
+                Assert.AreEqual(0, ((y % cellHeight) + cellHeight) % cellHeight, $"({x}, {y}) is whole cells down");
+            }
+        }
+
+        using Image one = Image.Text("<b>© SAMPLE STOCK</b>", font: "sans 28", dpi: 72);
+        using Image single = one.Embed(300, 300, 600, 400, extend: Enums.Extend.Black);
+        Assert.IsNull(MarkLattice.Find((single > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>(), 600, 400), "letters along one line of text are no lattice");
+    }
+
+    [TestMethod]
+    public void RepeatedMark_FindsATiledMarkOnAPhoto_AndNothingOnTheCleanPhoto()
+    {
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Cat)).ExtractBand(0, n: 3);
+        int width = photo.Width, height = photo.Height;
+        (Image coverage, _, _) = Tiled(width, height);
+        using (coverage)
+        {
+            using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
+            using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+            byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+
+            RepeatedMark.Found? found = RepeatedMark.Find(marked);
+
+            Assert.IsNotNull(found, "a white mark tiled at 50 % is found by its repetition");
+            byte[] mask = (byte[])found.Mask.Clone();
+            MaskOps.Dilate(mask, width, height, 2);
+            (double recall, double precision) = TestImages.Overlap(mask, truth);
+            TestContext.WriteLine($"recall {recall:0.00} precision {precision:0.00} cover {MaskOps.Coverage(mask):P1}; lattice {found.U} {found.V}");
+            Assert.IsGreaterThanOrEqualTo(0.9, recall);
+            Assert.IsGreaterThanOrEqualTo(0.6, precision);
+            Assert.AreEqual(1, found.Polarity, "a white mark is lighter than the photo under it");
+        }
+
+        Assert.IsNull(RepeatedMark.Find(photo), "the unmarked photo repeats nothing");
+    }
+
+    [TestMethod]
+    public void Otsu_SplitsTwoGroups_BetweenThem()
+    {
+        double[] histogram = new double[256];
+        histogram[40] = 100;
+        histogram[45] = 50;
+        histogram[200] = 80;
+        int threshold = Otsu.Threshold(histogram);
+        Assert.IsTrue(threshold is >= 45 and < 200, $"threshold {threshold}");
+    }
+}
