@@ -152,4 +152,61 @@ public static class MaskOps
 
     public static Image ToImage(byte[] mask, int width, int height) =>
         Image.NewFromMemory(mask, width, height, 1, Enums.BandFormat.Uchar);
+
+    /// <summary>
+    /// The mask's pixels in groups: pixels within <paramref name="gap"/> of each other (letters of one word, a ring and
+    /// the letter in it) share a group. Returns each masked pixel's group (−1 elsewhere) and each group's box.
+    /// </summary>
+    public static (int[] Group, List<(int Left, int Top, int Width, int Height)> Boxes) Groups(ReadOnlySpan<byte> mask, int width, int height, int gap)
+    {
+        byte[] joined = mask.ToArray();
+        Dilate(joined, width, height, gap);
+        int[] label = new int[width * height];
+        Array.Fill(label, -1);
+        var boxes = new List<(int Left, int Top, int Width, int Height)>();
+        var stack = new Stack<int>();
+        for (int seed = 0; seed < label.Length; seed++)
+        {
+            if (joined[seed] == 0 || label[seed] >= 0)
+            {
+                continue;
+            }
+
+            int id = boxes.Count, left = int.MaxValue, top = int.MaxValue, right = -1, bottom = -1;
+            label[seed] = id;
+            stack.Push(seed);
+            while (stack.Count > 0)
+            {
+                int i = stack.Pop(), x = i % width, y = i / width;
+                if (mask[i] != 0)
+                {
+                    left = Math.Min(left, x);
+                    top = Math.Min(top, y);
+                    right = Math.Max(right, x);
+                    bottom = Math.Max(bottom, y);
+                }
+
+                foreach (int j in (ReadOnlySpan<int>)[x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1])
+                {
+                    if (j >= 0 && joined[j] != 0 && label[j] < 0)
+                    {
+                        label[j] = id;
+                        stack.Push(j);
+                    }
+                }
+            }
+
+            boxes.Add((left, top, right - left + 1, bottom - top + 1));
+        }
+
+        for (int i = 0; i < label.Length; i++)
+        {
+            if (mask[i] == 0)
+            {
+                label[i] = -1;
+            }
+        }
+
+        return (label, boxes);
+    }
 }

@@ -18,6 +18,12 @@ public static class WatermarkDeblender
     /// <summary>Above this effective opacity a pixel is filled rather than recovered (noise would grow more than 1/(1 − 0.85) ≈ 6.7 x).</summary>
     public const double MaxRecoverableOpacity = 0.85;
 
+    /// <summary>Telea's radius for the estimate from outside: 3 measured as good as 5 (33.5 dB PNG) and 0.5 s faster at 12 MP.</summary>
+    private const int FillRadius = 3;
+
+    /// <summary>What was done to a masked pixel: nothing (no mark found on it), recovered by inversion, or filled (the mark nearly opaque there).</summary>
+    public const byte Untouched = 0, Recovered = 1, Filled = 2;
+
     /// <summary>Below this fitted opacity there is no blended mark to invert (or too little to estimate it).</summary>
     public const double MinOpacity = 0.04;
 
@@ -25,7 +31,8 @@ public static class WatermarkDeblender
     /// <param name="mask">width x height bytes, non-zero where the mark may be.</param>
     /// <returns>What was estimated and done; null when no blended mark could be estimated (the caller fills instead).</returns>
     /// <param name="lossy">The photo was lossy-compressed (JPEG, lossy WebP…): recovered pixels are smoothed as much as their noise was amplified.</param>
-    public static DeblendReport? Deblend(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels, bool lossy = false)
+    /// <param name="actions">Optional, width x height: set for each masked pixel to what was done there (<see cref="Untouched"/>, <see cref="Recovered"/>, <see cref="Filled"/>); left alone when null is returned.</param>
+    public static DeblendReport? Deblend(Span<byte> pixels, ReadOnlySpan<byte> mask, int width, int height, int channels, bool lossy = false, byte[]? actions = null)
     {
         int count = width * height;
         if (channels < 3 || pixels.Length < count * channels || mask.Length < count)
@@ -50,7 +57,7 @@ public static class WatermarkDeblender
 
         // The photo as seen from outside the mask: what the fill would paint.
         byte[] fill = pixels.ToArray();
-        TeleaInpainter.Inpaint(fill, mask, width, height, channels, radius: 5);
+        TeleaInpainter.Inpaint(fill, mask, width, height, channels, radius: FillRadius);
 
         byte[] marked = new byte[inside.Length];
         (double alpha, double[] colour, double residual)? fit = Fit(pixels, fill, inside, channels, marked, width, height);
@@ -69,6 +76,9 @@ public static class WatermarkDeblender
         {
             shared = MarkLattice.Share(coverage, mask, width, height, lattice.U, lattice.V);
         }
+
+        Unsupported(coverage, inside, width, height);
+
         double[] values = new double[inside.Length * 3];
         int recovered = 0, filled = 0, markedCount = 0;
         for (int k = 0; k < inside.Length; k++)
@@ -83,6 +93,11 @@ public static class WatermarkDeblender
             for (int ch = 0; ch < 3; ch++)
             {
                 values[(k * 3) + ch] = am <= 1e-3 ? pixels[p + ch] : (trust * Invert(pixels[p + ch], am, c[ch])) + ((1 - trust) * fill[p + ch]);
+            }
+
+            if (actions is not null)
+            {
+                actions[inside[k]] = am <= 1e-3 ? Untouched : trust >= 1 ? Recovered : Filled;
             }
 
             if (am <= 1e-3)
@@ -116,6 +131,52 @@ public static class WatermarkDeblender
 
         return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual, shared);
     }
+
+    /// <summary>
+    /// Partial coverage needs a stroke beside it: an anti-aliased edge always lies next to the mark's core (coverage
+    /// at least <see cref="Core"/>), while a lone partly-covered pixel is the photo's own texture (a bright speck the
+    /// continuity sweeps would flatten) and is left as it was.
+    /// </summary>
+    private static void Unsupported(double[] coverage, int[] inside, int width, int height)
+    {
+        var cleared = new List<int>();
+        foreach (int i in inside)
+        {
+            double m = coverage[i];
+            if (m <= 0 || m >= Core)
+            {
+                continue;
+            }
+
+            int x0 = i % width, y0 = i / width;
+            bool supported = false;
+            for (int y = Math.Max(0, y0 - SupportReach); y <= Math.Min(height - 1, y0 + SupportReach) && !supported; y++)
+            {
+                for (int x = Math.Max(0, x0 - SupportReach); x <= Math.Min(width - 1, x0 + SupportReach); x++)
+                {
+                    if (coverage[(y * width) + x] >= Core)
+                    {
+                        supported = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!supported)
+            {
+                cleared.Add(i);
+            }
+        }
+
+        foreach (int i in cleared)
+        {
+            coverage[i] = 0;
+        }
+    }
+
+    private const double Core = 0.6;
+
+    private const int SupportReach = 2;
 
     /// <summary>
     /// For lossy input: inversion multiplies compression noise by 1/(1 − α·m), so each recovered pixel is pulled

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using Darkroom.Core.Errors;
 using Darkroom.Core.Options;
 using Darkroom.Imaging;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using NetVips;
 
@@ -13,13 +16,120 @@ namespace Darkroom.Inference;
 /// scaled back and blended in only inside the mask, feathered at its edge, so pixels outside the mask stay
 /// byte-identical.
 /// </summary>
-public sealed class LamaInpainter(ModelSessions sessions)
+public sealed class LamaInpainter(ModelSessions sessions, ILogger<LamaInpainter> logger)
 {
     /// <summary>Context kept around the mask for the crop strategy, in pixels.</summary>
     public const int CropMargin = 128;
 
+    private readonly ConcurrentDictionary<string, string?> _problems = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Installed and usable: in the catalog, its file present, and the file passes <see cref="Problem"/> (checked
+    /// once per file version; the model warm-up checks the configured one at start).
+    /// </summary>
     public bool IsInstalled(string modelId) =>
-        sessions.Catalog.Contains(modelId) && File.Exists(sessions.ModelPath(sessions.Catalog.Get(modelId)));
+        sessions.Catalog.Contains(modelId) && File.Exists(sessions.ModelPath(sessions.Catalog.Get(modelId))) && Problem(modelId) is null;
+
+    /// <summary>
+    /// Why an installed file cannot serve as the catalog's LaMa, or null when it can: its hash, its inputs (the
+    /// catalog's image and mask names, 1x3xHxW and 1x1xHxW at the catalog's size or dynamic), its output name, and
+    /// its output range, from one run on mid-grey with a hole (the output times the catalog's scale must stay within
+    /// 0–255 and come back near grey, so a [0, 1] model described as [0, 255] or the reverse is caught).
+    /// </summary>
+    public string? Problem(string modelId)
+    {
+        ModelSpec spec = sessions.Catalog.Get(modelId);
+        var file = new FileInfo(sessions.ModelPath(spec));
+        if (!file.Exists)
+        {
+            return $"{file.FullName} is missing";
+        }
+
+        string key = $"{modelId}|{file.Length}|{file.LastWriteTimeUtc.Ticks}";
+        return _problems.GetOrAdd(key, _ =>
+        {
+            string? problem = Check(modelId);
+            if (problem is not null)
+            {
+                logger.LamaRefused(modelId, problem);
+            }
+
+            return problem;
+        });
+    }
+
+    private string? Check(string modelId)
+    {
+        LoadedModel model;
+        try
+        {
+            model = sessions.GetAsync(modelId, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is DarkroomException or OnnxRuntimeException)
+        {
+            return ex.Message;
+        }
+
+        ModelSpec spec = model.Spec;
+        int size = spec.Input.Width;
+        if (spec.ExtraInputs.Length != 1)
+        {
+            return "the catalog must name exactly one extra input (the mask)";
+        }
+
+        foreach ((string name, int channels) in new[] { (spec.Input.Name, 3), (spec.ExtraInputs[0], 1) })
+        {
+            if (!model.Session.InputMetadata.TryGetValue(name, out NodeMetadata? input))
+            {
+                return $"it has no input '{name}' (it has {string.Join(", ", model.Session.InputMetadata.Keys)})";
+            }
+
+            int[] dims = input.Dimensions;
+            if (dims.Length != 4 || !Fits(dims[0], 1) || !Fits(dims[1], channels) || !Fits(dims[2], spec.Input.Height) || !Fits(dims[3], size))
+            {
+                return $"input '{name}' is [{string.Join(", ", dims)}], not [1, {channels}, {spec.Input.Height}, {size}]";
+            }
+        }
+
+        if (!model.Session.OutputMetadata.ContainsKey(spec.Output))
+        {
+            return $"it has no output '{spec.Output}' (it has {string.Join(", ", model.Session.OutputMetadata.Keys)})";
+        }
+
+        byte[] grey = new byte[size * size * 3];
+        Array.Fill(grey, (byte)128);
+        byte[] hole = new byte[size * size];
+        for (int y = size * 3 / 8; y < size * 5 / 8; y++)
+        {
+            Array.Fill(hole, (byte)255, (y * size) + (size * 3 / 8), size / 4);
+        }
+
+        float[] raw;
+        try
+        {
+            raw = RunRaw(model, grey, hole, size);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            return $"a test run failed: {ex.Message}";
+        }
+
+        double scale = spec.OutputScale, mean = 0, min = double.MaxValue, max = double.MinValue;
+        foreach (float v in raw)
+        {
+            double value = v * scale;
+            mean += value;
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+        }
+
+        mean /= raw.Length;
+        return double.IsFinite(mean) && min >= -16 && max <= 271 && mean is >= 64 and <= 192
+            ? null
+            : $"on mid-grey its output times the catalog's scale {scale} spans {min:0.##}..{max:0.##} (mean {mean:0.##}), not about 128 within 0..255: the catalog's output range does not match the file";
+    }
+
+    private static bool Fits(int dimension, int expected) => dimension <= 0 || dimension == expected;
 
     /// <param name="photo">Upright sRGB uchar, three or four bands (alpha passes through).</param>
     /// <param name="mask">One byte a pixel, the photo's size; non-zero = fill.</param>
@@ -59,6 +169,25 @@ public sealed class LamaInpainter(ModelSessions sessions)
     private static byte[] Run(LoadedModel model, byte[] rgb, byte[] mask, int size)
     {
         int plane = size * size;
+        float[] output = RunRaw(model, rgb, mask, size);
+        byte[] pixels = new byte[3 * plane];
+        float outputScale = model.Spec.OutputScale;
+        for (int c = 0; c < 3; c++)
+        {
+            for (int i = 0; i < plane; i++)
+            {
+                float v = (output[(c * plane) + i] * outputScale) + 0.5f;
+                pixels[(i * 3) + c] = v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+            }
+        }
+
+        return pixels;
+    }
+
+    /// <summary>The model's output as it comes (3 planes of size x size), for an interleaved RGB image and a mask.</summary>
+    private static float[] RunRaw(LoadedModel model, byte[] rgb, byte[] mask, int size)
+    {
+        int plane = size * size;
         float[] image = ArrayPool<float>.Shared.Rent(3 * plane);
         float[] holes = ArrayPool<float>.Shared.Rent(plane);
         try
@@ -74,19 +203,7 @@ public sealed class LamaInpainter(ModelSessions sessions)
             using var runOptions = new RunOptions();
             using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(
                 runOptions, [model.Spec.Input.Name, model.Spec.ExtraInputs[0]], [imageValue, maskValue], [model.Spec.Output]);
-            ReadOnlySpan<float> output = outputs[0].GetTensorDataAsSpan<float>();
-            byte[] pixels = new byte[3 * plane];
-            float outputScale = model.Spec.OutputScale;
-            for (int c = 0; c < 3; c++)
-            {
-                for (int i = 0; i < plane; i++)
-                {
-                    float v = (output[(c * plane) + i] * outputScale) + 0.5f;
-                    pixels[(i * 3) + c] = v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
-                }
-            }
-
-            return pixels;
+            return outputs[0].GetTensorDataAsSpan<float>()[..(3 * plane)].ToArray();
         }
         finally
         {

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Model {ModelId} warmed up in {ElapsedMs} ms")]
     public static partial void ModelWarmedUp(this ILogger logger, string modelId, long elapsedMs);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "LaMa model {ModelId} is installed but unusable, so LaMa is off (model 'lama' is refused, 'auto' uses Telea): {Problem}")]
+    public static partial void LamaRefused(this ILogger logger, string modelId, string problem);
 }

@@ -65,6 +65,19 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
 
         using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
         var session = new InferenceSession(path, sessionOptions);
+
+        // A file the catalog describes wrongly is refused with the names it does have, not a crash at first use.
+        string? missing = new[] { spec.Input.Name }.Concat(spec.ExtraInputs).FirstOrDefault(name => !session.InputMetadata.ContainsKey(name)) is { } input
+            ? $"no input '{input}' (it has {string.Join(", ", session.InputMetadata.Keys)})"
+            : !session.OutputMetadata.ContainsKey(spec.Output)
+                ? $"no output '{spec.Output}' (it has {string.Join(", ", session.OutputMetadata.Keys)})"
+                : null;
+        if (missing is not null)
+        {
+            session.Dispose();
+            throw new DarkroomException(ErrorCodes.ModelUnavailable, 503, $"Model '{spec.Id}' at {path} has {missing}; the catalog does not describe this file.");
+        }
+
         _provider = provider;
         var loaded = new LoadedModel(spec, session, provider.Active, stopwatch.Elapsed);
         logger.ModelLoaded(spec.Id, provider.Active, stopwatch.ElapsedMilliseconds);

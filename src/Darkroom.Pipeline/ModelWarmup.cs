@@ -4,11 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace Darkroom.Pipeline;
 
-/// <summary>Loads and warms the configured models in the background at start, so the first job finds them ready.</summary>
-public sealed class ModelWarmup(IsNetSegmenter segmenter, IOptions<InferenceOptions> options) : BackgroundService
+/// <summary>
+/// Loads and warms the configured models in the background at start, so the first job finds them ready; and checks an
+/// installed LaMa file against the catalog (names, shapes, output range), so a wrong one is logged and switched off
+/// at start rather than discovered by a job.
+/// </summary>
+public sealed class ModelWarmup(IsNetSegmenter segmenter, LamaInpainter lama, IOptions<InferenceOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Run(() => lama.IsInstalled(options.Value.InpaintingModel), stoppingToken);
+
         foreach (string id in options.Value.Preload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             await segmenter.WarmUpAsync(id, stoppingToken);

@@ -39,7 +39,7 @@ public sealed class LamaInpainterTests
         using Image box = TestImages.Box(photo.Width, photo.Height, 300, 200, 120, 60);
         byte[] mask = box.WriteToMemory<byte>();
 
-        using Image result = await new LamaInpainter(s_sessions).InpaintAsync(photo, mask, strategy, "tiny-lama", TestContext.CancellationToken);
+        using Image result = await new LamaInpainter(s_sessions, NullLogger<LamaInpainter>.Instance).InpaintAsync(photo, mask, strategy, "tiny-lama", TestContext.CancellationToken);
 
         Assert.AreEqual(photo.Width, result.Width);
         Assert.AreEqual(photo.Height, result.Height);
@@ -50,9 +50,50 @@ public sealed class LamaInpainterTests
     }
 
     [TestMethod]
+    public void IsInstalled_AFileMatchingTheCatalog_IsTrue()
+    {
+        var lama = new LamaInpainter(s_sessions, NullLogger<LamaInpainter>.Instance);
+
+        Assert.IsNull(lama.Problem("tiny-lama"));
+        Assert.IsTrue(lama.IsInstalled("tiny-lama"));
+    }
+
+    /// <summary>The same generated file described wrongly by the catalog: each mismatch is found at the check, and LaMa is then not offered.</summary>
+    [TestMethod]
+    [DataRow("input", "no input 'img'")]
+    [DataRow("mask", "no input 'holes'")]
+    [DataRow("output", "no output 'result'")]
+    [DataRow("size", "not [1, 3, 256, 256]")]
+    [DataRow("range", "output range does not match")]
+    public void IsInstalled_AFileTheCatalogDescribesWrongly_IsFalse_WithTheReason(string wrong, string expected)
+    {
+        ModelSpec good = s_sessions.Catalog.Get("tiny-lama");
+        ModelSpec bad = wrong switch
+        {
+            "input" => good with { Input = good.Input with { Name = "img" } },
+            "mask" => good with { ExtraInputs = ["holes"] },
+            "output" => good with { Output = "result" },
+            "size" => good with { Input = good.Input with { Width = 256, Height = 256 } },
+            _ => good with { OutputScale = 1 },
+        };
+        using ModelSessions sessions = new(
+            new ModelCatalog([bad]),
+            Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelDirectory = Path.Combine(RepoPaths.RepoRoot, "tests", "data", "models") }),
+            NullLogger<ModelSessions>.Instance);
+        var lama = new LamaInpainter(sessions, NullLogger<LamaInpainter>.Instance);
+
+        string? problem = lama.Problem("tiny-lama");
+
+        TestContext.WriteLine(problem);
+        Assert.IsNotNull(problem);
+        Assert.Contains(expected, problem);
+        Assert.IsFalse(lama.IsInstalled("tiny-lama"));
+    }
+
+    [TestMethod]
     public void IsInstalled_MissingFile_IsFalse()
     {
-        var lama = new LamaInpainter(Models.Sessions());
+        var lama = new LamaInpainter(Models.Sessions(), NullLogger<LamaInpainter>.Instance);
 
         Assert.IsFalse(lama.IsInstalled("lama"), "the production LaMa is not downloadable here");
     }

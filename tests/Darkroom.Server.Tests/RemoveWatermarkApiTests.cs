@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Darkroom.Core.Jobs;
 using NetVips;
 
 namespace Darkroom.Server.Tests;
@@ -54,6 +56,48 @@ public sealed class RemoveWatermarkApiTests
         Assert.AreEqual(1, returned.Bands);
         using Image difference = (returned - mask).Abs();
         Assert.AreEqual(0, difference.Max());
+    }
+
+    [TestMethod]
+    public async Task RemoveWatermark_Job_SaysPerRegionWhatWasDone()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (byte[] png, Image clean, byte[] truth) = TestImages.Watermarked(TestImages.Cat, opacity: 0.5);
+        using Image _ = clean;
+
+        // The mark's own mask, and a second region far from it where there is no mark at all.
+        byte[] withEmpty = (byte[])truth.Clone();
+        for (int y = 20; y < 50; y++)
+        {
+            Array.Fill(withEmpty, (byte)255, (y * clean.Width) + 20, 40);
+        }
+
+        using Image mask = MaskImage(withEmpty, clean.Width, clean.Height);
+        using MultipartFormDataContent form = DarkroomHost.WithOperation(DarkroomHost.Form(png, "cat.png", """{"model":"telea"}"""), "remove-watermark");
+        form.Add(File(mask.PngsaveBuffer()), "mask", "mask.png");
+
+        HttpResponseMessage submitted = await s_host.Client.PostAsync("/api/v1/jobs", form, ct);
+        Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode, await submitted.Content.ReadAsStringAsync(ct));
+        JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
+        JobView done = await s_host.WaitForAsync(job.Id, j => j.Status is JobStatus.Completed or JobStatus.Failed, ct);
+
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+        IReadOnlyList<WatermarkRegion> regions = done.Result!.Regions!;
+        TestContext.WriteLine(string.Join("\n", regions));
+        WatermarkRegion[] text = [.. regions.Where(r => r.Top > clean.Height / 2)];
+        Assert.IsNotEmpty(text);
+        foreach (WatermarkRegion word in text)
+        {
+            Assert.AreEqual(WatermarkRegion.Deblended, word.Action);
+            Assert.AreEqual(0.5, word.Opacity!.Value, 0.06, "the mark's opacity, estimated");
+            Assert.IsTrue(word.Colour!.All(c => c >= 240), "a white mark");
+            Assert.IsGreaterThan(word.Filled + word.Untouched, word.Recovered);
+        }
+
+        WatermarkRegion empty = regions.Single(r => r.Top < clean.Height / 2);
+        Assert.IsTrue(empty.Left <= 20 && empty.Top <= 20 && empty.Left + empty.Width >= 60 && empty.Top + empty.Height >= 50 && empty.Width <= 50, $"the box of what was masked (grown by the dilation): {empty}");
+        Assert.AreEqual(WatermarkRegion.UntouchedAction, empty.Action, "no mark under the second region: nothing done there");
+        Assert.IsNull(empty.Opacity);
     }
 
     public static IEnumerable<object[]> BadMasks =>

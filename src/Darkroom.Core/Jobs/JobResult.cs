@@ -1,4 +1,23 @@
 namespace Darkroom.Core.Jobs;
 
-/// <summary>The artifact a finished job produced.</summary>
-public sealed record JobResult(string Blob, string ContentType, long Bytes, int Width, int Height);
+/// <summary>The artifact a finished job produced; for watermark removal, what was done in each region of the mask.</summary>
+public sealed record JobResult(string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null);
+
+/// <summary>
+/// One region of a watermark mask (a group of marked pixels) and what was done there: <c>deblended</c> (the photo
+/// recovered by inverting the blend, with the mark's estimated opacity and colour), <c>filled</c> (painted over),
+/// or <c>untouched</c> (nothing of a mark found under the mask). The pixel counts say how the region's masked pixels
+/// split between the three.
+/// </summary>
+public sealed record WatermarkRegion(
+    int Left, int Top, int Width, int Height, string Action, double? Opacity, IReadOnlyList<int>? Colour, int Recovered, int Filled, int Untouched)
+{
+    public const string Deblended = "deblended";
+
+    public const string FilledAction = "filled";
+
+    public const string UntouchedAction = "untouched";
+
+    /// <summary>The most regions a result lists: the largest ones.</summary>
+    public const int MaxListed = 20;
+}

@@ -37,45 +37,86 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
 
         byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
         byte[] maskPng = await artifacts.ReadRequiredAsync(request.MaskBlob, cancellationToken);
-        (byte[] encoded, int width, int height) = await RenderAsync(source, maskPng, request.Options, useLama ? lamaModel : null, cancellationToken);
+        (byte[] encoded, int width, int height, IReadOnlyList<WatermarkRegion>? regions) = await RenderAsync(source, maskPng, request.Options, useLama ? lamaModel : null, cancellationToken);
         OutputFormat format = request.Options.Format;
         string resultBlob = ArtifactPaths.Result(request.Tenant, request.JobId, format.Extension());
         await artifacts.PutAsync(resultBlob, encoded, format.ContentType(), cancellationToken);
-        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height), stopwatch.ElapsedMilliseconds);
+        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height, regions), stopwatch.ElapsedMilliseconds);
     }
 
-    private async Task<(byte[] Encoded, int Width, int Height)> RenderAsync(
+    private async Task<(byte[] Encoded, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions)> RenderAsync(
         byte[] source, byte[] maskPng, RemoveWatermarkOptions options, string? lamaModel, CancellationToken cancellationToken)
     {
         using Image maskImage = Image.NewFromBuffer(maskPng);
         if (options.Output == WatermarkOutput.Mask)
         {
-            return (ImageEncoder.Encode(maskImage, options.Format, options.Quality, imaging.Value.PngCompression), maskImage.Width, maskImage.Height);
+            return (ImageEncoder.Encode(maskImage, options.Format, options.Quality, imaging.Value.PngCompression), maskImage.Width, maskImage.Height, null);
         }
 
         using Image photo = ImageDecoder.DecodeUpright(source);
         byte[] mask = maskImage.WriteToMemory<byte>();
         ImageFormat? format = FormatSniffer.Sniff(source.AsSpan(0, Math.Min(32, source.Length)));
         bool lossy = format is ImageFormat.Jpeg or ImageFormat.Heif or ImageFormat.Avif;
-        using Image? deblended = options.Method == RemovalMethod.Fill ? null : Deblend(photo, mask, lossy);
-        using Image result = deblended is not null
-            ? deblended.Copy()
-            : lamaModel is null
-                ? Inpaint(photo, mask)
-                : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
-        return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height);
+        byte[] actions = new byte[mask.Length];
+        (Image? deblended, DeblendReport? report) = options.Method == RemovalMethod.Fill ? (null, null) : Deblend(photo, mask, lossy, actions);
+        using (deblended)
+        {
+            if (deblended is null)
+            {
+                Array.Fill(actions, WatermarkDeblender.Filled);
+            }
+
+            using Image result = deblended is not null
+                ? deblended.Copy()
+                : lamaModel is null
+                    ? Inpaint(photo, mask)
+                    : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
+            return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height, Describe(mask, actions, photo.Width, photo.Height, report));
+        }
+    }
+
+    /// <summary>
+    /// What was done per region of the mask (groups of masked pixels within 1 % of the photo's shorter side of each
+    /// other), the largest <see cref="WatermarkRegion.MaxListed"/> listed: de-blended (most of its pixels recovered by
+    /// inversion, with the estimated opacity and colour), filled, or untouched (no mark found under it).
+    /// </summary>
+    public static IReadOnlyList<WatermarkRegion> Describe(byte[] mask, byte[] actions, int width, int height, DeblendReport? report)
+    {
+        (int[] group, List<(int Left, int Top, int Width, int Height)> boxes) = MaskOps.Groups(mask, width, height, Math.Max(2, Math.Min(width, height) / 100));
+        int[,] counts = new int[boxes.Count, 3];
+        for (int i = 0; i < group.Length; i++)
+        {
+            if (group[i] >= 0)
+            {
+                counts[group[i], actions[i]]++;
+            }
+        }
+
+        IReadOnlyList<int>? colour = report is null ? null : [(int)Math.Round(report.Red), (int)Math.Round(report.Green), (int)Math.Round(report.Blue)];
+        return [.. Enumerable.Range(0, boxes.Count)
+            .OrderByDescending(g => counts[g, 0] + counts[g, 1] + counts[g, 2])
+            .Take(WatermarkRegion.MaxListed)
+            .Select(g =>
+            {
+                int untouched = counts[g, WatermarkDeblender.Untouched], recovered = counts[g, WatermarkDeblender.Recovered], filled = counts[g, WatermarkDeblender.Filled];
+                string action = recovered == 0 && filled == 0 ? WatermarkRegion.UntouchedAction : recovered >= filled ? WatermarkRegion.Deblended : WatermarkRegion.FilledAction;
+                bool blended = action == WatermarkRegion.Deblended && report is not null;
+                (int left, int top, int w, int h) = boxes[g];
+                return new WatermarkRegion(left, top, w, h, action, blended ? Math.Round(report!.Alpha, 3) : null, blended ? colour : null, recovered, filled, untouched);
+            })];
     }
 
     /// <summary>
     /// Recovers the photo under a semi-transparent mark (<see cref="WatermarkDeblender"/>) in the region around the
-    /// mask; null when no blended mark could be estimated there (the caller fills instead).
+    /// mask; null when no blended mark could be estimated there (the caller fills instead). <paramref name="actions"/>
+    /// (the photo's size) is set for each masked pixel to what was done there.
     /// </summary>
-    public static Image? Deblend(Image photo, byte[] mask, bool lossy)
+    public static (Image? Result, DeblendReport? Report) Deblend(Image photo, byte[] mask, bool lossy, byte[]? actions = null)
     {
         int width = photo.Width, height = photo.Height;
         if (MaskOps.Bounds(mask, width, height) is not { } box)
         {
-            return null;
+            return (null, null);
         }
 
         (int left, int top, int w, int h) = Regions.Grow(box, Radius + 1, width, height);
@@ -88,13 +129,22 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             Array.Copy(mask, ((top + y) * width) + left, regionMask, y * w, w);
         }
 
-        if (WatermarkDeblender.Deblend(pixels, regionMask, w, h, rgb.Bands, lossy) is null)
+        byte[] regionActions = new byte[w * h];
+        if (WatermarkDeblender.Deblend(pixels, regionMask, w, h, rgb.Bands, lossy, regionActions) is not { } report || photo.Bands != rgb.Bands)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (actions is not null)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                Array.Copy(regionActions, y * w, actions, ((top + y) * width) + left, w);
+            }
         }
 
         using Image repaired = Image.NewFromMemory(pixels, w, h, rgb.Bands, Enums.BandFormat.Uchar).Copy(interpretation: rgb.Interpretation);
-        return photo.Bands == rgb.Bands ? photo.Insert(repaired, left, top) : null;
+        return (photo.Insert(repaired, left, top), report);
     }
 
     /// <summary>Inpaints the region around the mask and inserts it back into the photo.</summary>
