@@ -70,7 +70,14 @@ internal static class WatermarkBench
                     byte[] cleanPixels = clean.WriteToMemory<byte>(), inputPixels = input.WriteToMemory<byte>();
 
                     byte[] filled = (byte[])inputPixels.Clone();
+                    var fillClock = Stopwatch.StartNew();
                     TeleaInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3, radius: 5);
+                    double fillMs = fillClock.Elapsed.TotalMilliseconds;
+                    using (Image fillImage = Image.NewFromMemory(filled, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
+                    {
+                        fillImage.WriteToFile(Path.Combine(folder, id + ".fill.png"));
+                    }
+
                     byte[] deblended = (byte[])inputPixels.Clone();
                     var stopwatch = Stopwatch.StartNew();
                     DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, clean.Width, clean.Height, 3, lossy: format == "jpeg");
@@ -100,7 +107,7 @@ internal static class WatermarkBench
                         Score(filled, cleanPixels, truth, clean.Width, clean.Height),
                         Score(deblended, cleanPixels, truth, clean.Width, clean.Height),
                         report, ms,
-                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth)));
+                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (Telea) {fillMs:0} ms"));
                 }
             }
 
@@ -114,7 +121,7 @@ internal static class WatermarkBench
         foreach (Row r in rows)
         {
             (double ap, double @as) = anchor.TryGetValue(r.Id, out (double, double) a) ? a : (double.NaN, double.NaN);
-            string estimate = r.Report is { } e ? $"a={e.Alpha:0.00} c=({e.Red:0},{e.Green:0},{e.Blue:0}) {r.Ms:0} ms" : "no blend found: filled";
+            string estimate = r.Report is { } e ? $"a={e.Alpha:0.00} c=({e.Red:0},{e.Green:0},{e.Blue:0}) {r.Ms:0} ms; {r.FillNote}" : $"no blend found: filled; {r.FillNote}";
             Console.WriteLine($"{r.Id,-24} {r.Opacity,7:0.00} {Cell(r.Marked),14} {Cell((ap, @as)),14} {Cell(r.Filled),14} {Cell(r.Deblended),17} {Cell(r.Auto),14} {r.Recall,6:0.00} {r.Precision,5:0.00} {r.Cover,6:P1} {r.Harm,6:P1}  {estimate}");
         }
 
@@ -292,7 +299,7 @@ internal static class WatermarkBench
 
     private sealed record Row(
         string Id, string Format, double Opacity, (double Psnr, double Ssim) Marked, (double Psnr, double Ssim) Filled, (double Psnr, double Ssim) Deblended,
-        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover, double Harm);
+        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover, double Harm, string FillNote);
 
     /// <summary>The share of pixels outside the true mark that a result changed by more than 8 levels in some channel: damage done where there was nothing to remove.</summary>
     private static double Harm(byte[] result, byte[] input, byte[] truth)

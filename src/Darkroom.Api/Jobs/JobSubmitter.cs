@@ -156,12 +156,14 @@ public sealed class JobSubmitter(
     private void CheckModel(JobOptions options)
     {
         // An option that cannot be honoured is refused before anything is stored or reserved.
-        if (options.RemoveWatermark?.Model == InpaintModel.Lama && !lama.IsInstalled(inference.Value.InpaintingModel))
+        string lamaModel = inference.Value.InpaintingModel;
+        if (options.RemoveWatermark?.Model == InpaintModel.Lama && !lama.IsInstalled(lamaModel))
         {
+            string why = catalog.Contains(lamaModel) ? lama.Problem(lamaModel) ?? "not installed" : "not in the model catalog";
             throw new DarkroomException(
                 ErrorCodes.ModelUnavailable,
                 422,
-                $"The LaMa model '{inference.Value.InpaintingModel}' is not installed on this deployment; use model 'auto' or 'telea'.");
+                $"The LaMa model '{lamaModel}' cannot be used on this deployment ({why}); use model 'auto' or 'telea'.");
         }
 
         if (options.RemoveBackground?.Model is { } model)
