@@ -9,11 +9,23 @@ using Darkroom.Bench;
 //        [--model isnet] [--url http://localhost:7071] [--key <X-API-Key>] [--server-pid PID] [--models ./models]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --watermark [--out DIR] [--models ./models]  (de-blending vs cv2 Telea)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N]  (ISNet vs refined, exact alpha)
 if (args.Contains("--watermark"))
 {
     int keep = Array.IndexOf(args, "--out");
     int models = Array.IndexOf(args, "--models");
     return WatermarkBench.Run(keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null, models >= 0 && models + 1 < args.Length ? args[models + 1] : Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "models"));
+}
+
+if (args.Contains("--cutout"))
+{
+    int keep = Array.IndexOf(args, "--out");
+    int models = Array.IndexOf(args, "--models");
+    int per = Array.IndexOf(args, "--per-type");
+    return CutoutBench.Run(
+        keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null,
+        models >= 0 && models + 1 < args.Length ? args[models + 1] : Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "models"),
+        per >= 0 && per + 1 < args.Length ? int.Parse(args[per + 1], CultureInfo.InvariantCulture) : 10);
 }
 
 if (args.Contains("--inpaint"))

@@ -25,6 +25,10 @@ public sealed class ActivityFunctions(ActivityDispatcher dispatcher)
     public Task<ClassifyResult> Classify([ActivityTrigger] ClassifyRequest input, FunctionContext context) =>
         dispatcher.RunAsync<ClassifyRequest, ClassifyResult>(ActivityNames.Classify, input, context.CancellationToken);
 
+    [Function(ActivityNames.Subject + Suffix)]
+    public Task<SubjectResult> Subject([ActivityTrigger] SubjectRequest input, FunctionContext context) =>
+        dispatcher.RunAsync<SubjectRequest, SubjectResult>(ActivityNames.Subject, input, context.CancellationToken);
+
     [Function(ActivityNames.Segment + Suffix)]
     public Task<SegmentResult> Segment([ActivityTrigger] SegmentRequest input, FunctionContext context) =>
         dispatcher.RunAsync<SegmentRequest, SegmentResult>(ActivityNames.Segment, input, context.CancellationToken);

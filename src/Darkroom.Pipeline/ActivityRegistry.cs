@@ -53,6 +53,7 @@ public static class ActivityRegistry
         ActivityBinding.For<ProgressActivity, ProgressRequest, ProgressResult>(ActivityNames.Progress),
         ActivityBinding.For<ValidateActivity, ValidateRequest, ValidateResult>(ActivityNames.Validate),
         ActivityBinding.For<ClassifyActivity, ClassifyRequest, ClassifyResult>(ActivityNames.Classify),
+        ActivityBinding.For<SubjectActivity, SubjectRequest, SubjectResult>(ActivityNames.Subject),
         ActivityBinding.For<SegmentActivity, SegmentRequest, SegmentResult>(ActivityNames.Segment),
         ActivityBinding.For<ComposeActivity, ComposeRequest, ComposeResult>(ActivityNames.Compose),
         ActivityBinding.For<MaskActivity, MaskRequest, MaskResult>(ActivityNames.Mask),

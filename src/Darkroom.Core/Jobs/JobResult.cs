@@ -1,7 +1,19 @@
 namespace Darkroom.Core.Jobs;
 
 /// <summary>The artifact a finished job produced; for watermark removal, what was done in each region of the mask.</summary>
-public sealed record JobResult(string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null);
+public sealed record JobResult(string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null);
+
+/// <summary>
+/// What a cut-out's classify stage decided: the subject <see cref="Type"/> (as asked, or found by <c>auto</c>), how
+/// sure it is (1 when asked), the <see cref="Route"/> taken (<c>key</c>: the background colour keyed out, no model;
+/// <c>model</c>: the segmentation model), why, and for a key the background colour.
+/// </summary>
+public sealed record CutoutSubject(Options.SubjectType Type, double Confidence, string Route, string Reason, IReadOnlyList<int>? KeyColour = null, double KeyNoise = 0)
+{
+    public const string Key = "key";
+
+    public const string Model = "model";
+}
 
 /// <summary>
 /// One region of a watermark mask (a group of marked pixels) and what was done there: <c>deblended</c> (the photo

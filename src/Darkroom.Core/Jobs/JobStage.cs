@@ -5,6 +5,7 @@ public static class JobStage
 {
     public const string Queued = "queued";
     public const string Validate = "validate";
+    public const string Subject = "subject";
     public const string Segment = "segment";
     public const string Compose = "compose";
     public const string Mask = "mask";

@@ -22,6 +22,9 @@ public sealed record RemoveBackgroundOptions
     /// <summary>Pixels kept around the subject when cropping.</summary>
     public int CropMargin { get; init; }
 
+    /// <summary>The subject's type; <c>auto</c> lets the classify stage decide (see <see cref="SubjectType"/>).</summary>
+    public SubjectType Type { get; init; } = SubjectType.Auto;
+
     /// <summary>Catalog id of the segmentation model; null means the configured default.</summary>
     public string? Model { get; init; }
 

@@ -24,6 +24,8 @@ public static class ArtifactPaths
 
     public static string Matte(string tenant, string jobId) => $"{Work}/{JobPrefix(tenant, jobId)}matte.png";
 
+    public static string Foreground(string tenant, string jobId) => $"{Work}/{JobPrefix(tenant, jobId)}foreground.png";
+
     public static string Result(string tenant, string jobId, string extension) => $"{Results}/{JobPrefix(tenant, jobId)}result.{extension}";
 
     public static string JobPrefix(string tenant, string jobId) => $"{tenant}/{jobId}/";

@@ -24,10 +24,20 @@ public sealed record ValidateRequest(string JobId, string Tenant, string SourceB
 
 public sealed record ValidateResult(ImageFacts Facts, long ElapsedMs) : ITimedResult;
 
-public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model);
+/// <summary>Decide a cut-out's subject type and route.</summary>
+public sealed record SubjectRequest(string JobId, string Tenant, string SourceBlob, SubjectType Requested);
 
-/// <summary>The matte at the model's resolution; compose scales it to the photo.</summary>
-public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs) : ITimedResult;
+/// <summary>The subject's type, how sure, and the route it takes (<see cref="CutoutSubject"/>).</summary>
+public sealed record SubjectResult(CutoutSubject Subject, long ElapsedMs) : ITimedResult;
+
+/// <param name="Subject">The classify stage's decision: the route, and for a key the border colour.</param>
+public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model, CutoutSubject? Subject = null);
+
+/// <summary>
+/// The matte (at the model's resolution; at the photo's for a key: compose scales it to the photo) and, for a key,
+/// the subject's own colour at its edges.
+/// </summary>
+public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs, string? ForegroundBlob = null) : ITimedResult;
 
 public sealed record ComposeRequest(
     string JobId,
@@ -35,7 +45,9 @@ public sealed record ComposeRequest(
     string SourceBlob,
     string MatteBlob,
     string? BackgroundBlob,
-    RemoveBackgroundOptions Options);
+    RemoveBackgroundOptions Options,
+    string? ForegroundBlob = null,
+    CutoutSubject? Subject = null);
 
 public sealed record ComposeResult(JobResult Result, long ElapsedMs) : ITimedResult;
 

@@ -5,6 +5,7 @@ public static class ActivityNames
 {
     public const string Progress = "Progress";
     public const string Validate = "Validate";
+    public const string Subject = "Subject";
     public const string Segment = "Segment";
     public const string Compose = "Compose";
     public const string Mask = "Mask";

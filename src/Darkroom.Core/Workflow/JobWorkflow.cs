@@ -119,12 +119,15 @@ public static class JobWorkflow
     private static async Task<JobResult?> RemoveBackgroundAsync(IWorkflowContext context, JobInput input, List<StageTiming> timings)
     {
         Options.RemoveBackgroundOptions options = input.Options.RemoveBackground ?? new Options.RemoveBackgroundOptions();
-        SegmentResult? segmented = await StepAsync<SegmentResult>(
-            context, input, timings, JobStage.Segment, 20, ActivityNames.Segment,
-            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model), RetrySpec.Transient);
+        SubjectResult? subject = await StepAsync<SubjectResult>(
+            context, input, timings, JobStage.Subject, 15, ActivityNames.Subject,
+            new SubjectRequest(input.JobId, input.Tenant, input.SourceBlob, options.Type), RetrySpec.Transient);
+        SegmentResult? segmented = subject is null ? null : await StepAsync<SegmentResult>(
+            context, input, timings, JobStage.Segment, 25, ActivityNames.Segment,
+            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model, subject.Subject), RetrySpec.Transient);
         ComposeResult? composed = segmented is null ? null : await StepAsync<ComposeResult>(
             context, input, timings, JobStage.Compose, 60, ActivityNames.Compose,
-            new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options), RetrySpec.Transient);
+            new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options, segmented.ForegroundBlob, subject!.Subject), RetrySpec.Transient);
         return composed?.Result;
     }
 }

@@ -9,7 +9,11 @@ using NetVips;
 
 namespace Darkroom.Pipeline.Activities;
 
-/// <summary>Decodes the photo once at full resolution, scales the matte to it, builds and encodes the result.</summary>
+/// <summary>
+/// Decodes the photo once at full resolution, scales the matte to it, builds and encodes the result; on the key
+/// route the subject's own edge colours (from segment) stand in for the photo's mixed ones. The result says which
+/// subject type and route the classify stage chose.
+/// </summary>
 public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOptions> imaging) : IActivity<ComposeRequest, ComposeResult>
 {
     public async Task<ComposeResult> RunAsync(ComposeRequest request, CancellationToken cancellationToken)
@@ -18,17 +22,25 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
         byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
         byte[] matteBytes = await artifacts.ReadRequiredAsync(request.MatteBlob, cancellationToken);
         byte[]? backgroundBytes = request.BackgroundBlob is null ? null : await artifacts.ReadRequiredAsync(request.BackgroundBlob, cancellationToken);
+        byte[]? foregroundBytes = request.ForegroundBlob is null ? null : await artifacts.ReadRequiredAsync(request.ForegroundBlob, cancellationToken);
 
-        (byte[] encoded, int width, int height) = Render(source, matteBytes, backgroundBytes, request);
+        (byte[] encoded, int width, int height) = Render(source, matteBytes, backgroundBytes, foregroundBytes, request);
         OutputFormat format = request.Options.Format;
         string resultBlob = ArtifactPaths.Result(request.Tenant, request.JobId, format.Extension());
         await artifacts.PutAsync(resultBlob, encoded, format.ContentType(), cancellationToken);
-        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height), stopwatch.ElapsedMilliseconds);
+        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height, Subject: request.Subject), stopwatch.ElapsedMilliseconds);
     }
 
-    private (byte[] Encoded, int Width, int Height) Render(byte[] source, byte[] matteBytes, byte[]? backgroundBytes, ComposeRequest request)
+    private (byte[] Encoded, int Width, int Height) Render(byte[] source, byte[] matteBytes, byte[]? backgroundBytes, byte[]? foregroundBytes, ComposeRequest request)
     {
-        using Image photo = ImageDecoder.DecodeUpright(source);
+        using Image decoded = ImageDecoder.DecodeUpright(source);
+
+        // A key's edge colours replace the photo's mixed ones (alpha, if the photo had one, is kept).
+        using Image? keyColours = foregroundBytes is null ? null : Image.NewFromBuffer(foregroundBytes);
+        using Image? sourceAlpha = keyColours is not null && decoded.HasAlpha() ? decoded.ExtractBand(decoded.Bands - 1) : null;
+        using Image photo = keyColours is null
+            ? decoded.Copy()
+            : sourceAlpha is null ? keyColours.Copy(interpretation: Enums.Interpretation.Srgb) : keyColours.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb);
         using Image small = Image.NewFromBuffer(matteBytes);
         using Image matte = Matte.ToSize(small, photo.Width, photo.Height);
         using Image? background = backgroundBytes is null ? null : ImageDecoder.DecodeUpright(backgroundBytes, "background image");

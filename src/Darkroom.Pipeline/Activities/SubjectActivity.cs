@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
+using Darkroom.Core.Ports;
+using Darkroom.Core.Workflow;
+using Darkroom.Imaging;
+using NetVips;
+
+namespace Darkroom.Pipeline.Activities;
+
+/// <summary>
+/// A cut-out's classify stage: decides the subject type and so the route. A type asked for is taken as given
+/// (confidence 1); <c>graphic</c> is keyed out by the border's colour. <c>auto</c> looks at the border: when at least
+/// <see cref="BorderKey.FlatShare"/> of it is one colour the photo is a graphic (confidence = that share); otherwise it
+/// is a photo for the model (person, animal and product are not told apart without a detector installed).
+/// </summary>
+public sealed class SubjectActivity(IArtifactStore artifacts) : IActivity<SubjectRequest, SubjectResult>
+{
+    public async Task<SubjectResult> RunAsync(SubjectRequest request, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
+        using Image photo = ImageDecoder.DecodeUpright(source);
+        using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
+        using Image colour = rgb.Bands < 3 ? rgb.Colourspace(Enums.Interpretation.Srgb) : rgb.Copy();
+        BorderKey.Border border = BorderKey.Analyse(colour);
+        int[] key = [border.Red, border.Green, border.Blue];
+        string share = $"{border.Share:P0} of the border is one colour (#{border.Red:x2}{border.Green:x2}{border.Blue:x2})";
+        CutoutSubject subject = request.Requested switch
+        {
+            SubjectType.Graphic => new CutoutSubject(SubjectType.Graphic, 1, CutoutSubject.Key, "asked for; " + share, key, border.Noise),
+            SubjectType.Auto when border.Flat => new CutoutSubject(SubjectType.Graphic, Math.Round(border.Share, 3), CutoutSubject.Key, share, key, border.Noise),
+            SubjectType.Auto => new CutoutSubject(SubjectType.Photo, Math.Round(1 - border.Share, 3), CutoutSubject.Model, share + ": not a flat background"),
+            _ => new CutoutSubject(request.Requested, 1, CutoutSubject.Model, "asked for"),
+        };
+        return new SubjectResult(subject, stopwatch.ElapsedMilliseconds);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
+using NetVips;
+
+namespace Darkroom.Server.Tests;
+
+/// <summary>The classify stage of a cut-out: graphics on a flat background are keyed out, photos go to the model, and the job says which.</summary>
+[TestClass]
+public sealed class CutoutRouteTests
+{
+    private static DarkroomHost s_host = null!;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context) => s_host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken);
+
+    [ClassCleanup]
+    public static async Task StopAsync() => await s_host.DisposeAsync();
+
+    [TestMethod]
+    public async Task Logo_OnAFlatBackground_IsKeyed_ExactToItsEdges()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        using Image text = Image.Text("<b>ACME 7</b>", font: "sans 80", dpi: 72);
+        using Image placed = text.Embed((600 - text.Width) / 2, (300 - text.Height) / 2, 600, 300, extend: Enums.Extend.Black);
+        using Image a = placed.Cast(Enums.BandFormat.Float) / 255.0;
+        using Image logo = ((a * new double[] { 200, 30, 40 }) + ((1.0 - a) * new double[] { 255, 255, 255 })).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        byte[] truth = placed.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+
+        JobView done = await RunAsync(logo.PngsaveBuffer(), "logo.png", null, ct);
+
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+        CutoutSubject subject = done.Result!.Subject!;
+        TestContext.WriteLine(subject.ToString());
+        Assert.AreEqual(SubjectType.Graphic, subject.Type);
+        Assert.AreEqual(CutoutSubject.Key, subject.Route);
+        Assert.IsGreaterThanOrEqualTo(0.97, subject.Confidence);
+        CollectionAssert.AreEqual(new[] { 255, 255, 255 }, subject.KeyColour!.ToArray());
+        Assert.IsTrue(done.Timings.Any(t => t.Stage == JobStage.Subject), "the classify stage is a stage of its own");
+
+        using Image cutout = Image.NewFromBuffer(await (await s_host.Client.GetAsync(done.Links.Result, ct)).Content.ReadAsByteArrayAsync(ct));
+        byte[] alpha = cutout[3].WriteToMemory<byte>();
+        (double recall, double precision) = TestImages.Overlap([.. alpha.Select(v => (byte)(v >= 128 ? 1 : 0))], [.. truth.Select(v => (byte)(v >= 128 ? 1 : 0))]);
+        double error = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            error += Math.Abs(alpha[i] - truth[i]);
+        }
+
+        TestContext.WriteLine($"recall {recall:0.000} precision {precision:0.000}, mean |alpha error| {error / truth.Length:0.00}");
+        Assert.IsGreaterThanOrEqualTo(0.99, recall);
+        Assert.IsGreaterThanOrEqualTo(0.99, precision);
+        Assert.IsLessThan(0.5, error / truth.Length);
+
+        // At the edges the cut-out's colour is the letters' red, not a pink mix with the old white background.
+        byte[] rgba = cutout.WriteToMemory<byte>();
+        int edge = Array.FindIndex(truth, v => v is > 60 and < 190);
+        Assert.AreEqual(200, rgba[(edge * 4) + 0], 3);
+        Assert.AreEqual(30, rgba[(edge * 4) + 1], 3);
+    }
+
+    [TestMethod]
+    [DataRow(null, SubjectType.Photo, CutoutSubject.Model)]
+    [DataRow("animal", SubjectType.Animal, CutoutSubject.Model)]
+    [DataRow("graphic", SubjectType.Graphic, CutoutSubject.Key)]
+    public async Task Photo_TakesTheRouteItsTypeSays(string? type, SubjectType expected, string route)
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+
+        JobView done = await RunAsync(TestImages.Photo(TestImages.Cat), "chelsea.jpg", type is null ? null : $$"""{"type":"{{type}}"}""", ct);
+
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+        Assert.AreEqual(expected, done.Result!.Subject!.Type);
+        Assert.AreEqual(route, done.Result.Subject.Route);
+        Assert.AreEqual(type is null ? done.Result.Subject.Confidence : 1, done.Result.Subject.Confidence);
+    }
+
+    [TestMethod]
+    public async Task UnknownType_IsRefused()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/jobs", DarkroomHost.Form(TestImages.Photo(TestImages.Cat), options: """{"type":"vegetable"}"""), ct);
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private static async Task<JobView> RunAsync(byte[] image, string name, string? options, CancellationToken ct)
+    {
+        HttpResponseMessage submitted = await s_host.Client.PostAsync("/api/v1/jobs", DarkroomHost.Form(image, name, options), ct);
+        Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode, await submitted.Content.ReadAsStringAsync(ct));
+        JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
+        return await s_host.WaitForAsync(job.Id, j => j.Status.IsFinal(), ct);
+    }
+}
