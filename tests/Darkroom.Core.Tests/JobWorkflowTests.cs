@@ -12,6 +12,7 @@ public sealed class JobWorkflowTests
 {
     private static readonly JobInput Input = new("job1", "t1", JobOperation.RemoveBackground, "uploads/t1/job1/source", null, new JobOptions { RemoveBackground = new RemoveBackgroundOptions() });
     private static readonly JobResult Result = new("results/t1/job1/result.png", "image/png", 100, 10, 10);
+    private static readonly CutoutSubject Subject = new(SubjectType.Photo, 0.9, CutoutSubject.Model, "border not flat");
 
     [TestMethod]
     public async Task RunAsync_AllActivitiesSucceed_CallsThemInOrderAndCompletes()
@@ -23,14 +24,18 @@ public sealed class JobWorkflowTests
         CollectionAssert.AreEqual(
             new[]
             {
-                ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Segment,
+                ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Subject, ActivityNames.Progress, ActivityNames.Segment,
                 ActivityNames.Progress, ActivityNames.Compose, ActivityNames.Progress, ActivityNames.Persist,
             },
             context.Calls);
         Assert.AreEqual(JobStatus.Completed, outcome.Status);
         Assert.AreEqual(Result, outcome.Result);
-        CollectionAssert.AreEqual(new[] { "validate", "segment", "compose", "persist" }, outcome.Timings.Select(t => t.Stage).ToArray());
-        CollectionAssert.AreEqual(new[] { 5, 20, 60, 90 }, context.Progress.Select(p => p.Percent).ToArray());
+        CollectionAssert.AreEqual(new[] { "validate", "subject", "segment", "compose", "persist" }, outcome.Timings.Select(t => t.Stage).ToArray());
+        CollectionAssert.AreEqual(new[] { 5, 15, 25, 60, 90 }, context.Progress.Select(p => p.Percent).ToArray());
+
+        // The classify stage's decision reaches segment and compose.
+        Assert.AreEqual(Subject, ((SegmentRequest)context.Inputs[context.Calls.IndexOf(ActivityNames.Segment)]).Subject);
+        Assert.AreEqual(Subject, ((ComposeRequest)context.Inputs[context.Calls.IndexOf(ActivityNames.Compose)]).Subject);
     }
 
     [TestMethod]
@@ -42,7 +47,7 @@ public sealed class JobWorkflowTests
         JobOutcome outcome = await JobWorkflow.RunAsync(context, Input);
 
         CollectionAssert.AreEqual(
-            new[] { ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Segment, ActivityNames.Fail },
+            new[] { ActivityNames.Progress, ActivityNames.Validate, ActivityNames.Progress, ActivityNames.Subject, ActivityNames.Progress, ActivityNames.Segment, ActivityNames.Fail },
             context.Calls);
         Assert.AreEqual(JobStatus.Failed, outcome.Status);
         Assert.AreEqual(error, ((FailRequest)context.Inputs[^1]).Error);
@@ -171,6 +176,7 @@ public sealed class JobWorkflowTests
             {
                 ActivityNames.Progress => new ProgressResult(++_progressCalls < StopAtProgress),
                 ActivityNames.Validate => new ValidateResult(new ImageFacts(ImageFormat.Jpeg, 10, 10, 1, false, false, 100), 1),
+                ActivityNames.Subject => new SubjectResult(Subject, 1),
                 ActivityNames.Segment => new SegmentResult("work/t1/job1/matte.png", "isnet", "cpu", 2),
                 ActivityNames.Compose => new ComposeResult(Result, 3),
                 ActivityNames.Mask => new MaskResult("work/t1/job1/mask.png", 0.01, 1, 6),

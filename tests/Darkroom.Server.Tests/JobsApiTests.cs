@@ -33,7 +33,7 @@ public sealed class JobsApiTests
         JobView done = await s_host.WaitForAsync(accepted.Id, j => j.Status.IsFinal(), ct);
         Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
         Assert.AreEqual(100, done.Progress);
-        CollectionAssert.AreEqual(new[] { "validate", "segment", "compose", "persist" }, done.Timings.Select(t => t.Stage).ToArray());
+        CollectionAssert.AreEqual(new[] { "validate", "subject", "segment", "compose", "persist" }, done.Timings.Select(t => t.Stage).ToArray());
         Assert.AreEqual(451, done.Input!.Width);
 
         HttpResponseMessage result = await s_host.Client.GetAsync(done.Result!.Url, ct);

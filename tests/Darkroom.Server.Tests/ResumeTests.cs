@@ -40,7 +40,7 @@ public sealed class ResumeTests
         Assert.AreEqual(2, done.Runs, "picked up once by each server");
         // The job shows completed as Persist writes it; Persist's and Settle's checkpoints follow a moment later.
         List<TableEntity> calls = [];
-        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); calls.Count < 5 && DateTime.UtcNow < deadline; await Task.Delay(50, ct))
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); calls.Count < 6 && DateTime.UtcNow < deadline; await Task.Delay(50, ct))
         {
             calls.Clear();
             await foreach (TableEntity call in second.Storage.Table(StorageNames.CheckpointsTable).QueryAsync<TableEntity>(e => e.PartitionKey == jobId, cancellationToken: ct))
@@ -53,11 +53,12 @@ public sealed class ResumeTests
         }
 
         CollectionAssert.AreEqual(
-            new[] { ActivityNames.Validate, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Settle },
+            new[] { ActivityNames.Validate, ActivityNames.Subject, ActivityNames.Segment, ActivityNames.Compose, ActivityNames.Persist, ActivityNames.Settle },
             calls.OrderBy(c => c.RowKey, StringComparer.Ordinal).Select(c => c.GetString("Name")).ToArray(),
             "each activity recorded exactly once: " + string.Join(", ", calls.OrderBy(c => c.RowKey, StringComparer.Ordinal).Select(c => $"{c.RowKey}:{c.GetString("Name")}:{c.GetString("RunId")}:{c.GetString("FailureJson")}")));
         Assert.AreNotEqual(calls[0].GetString("RunId"), calls[^1].GetString("RunId"), "validate ran in the first server, persist in the second");
-        Assert.AreEqual(calls[1].GetString("RunId"), calls[^1].GetString("RunId"), "segment was re-run by the second server, not recorded by the first");
+        Assert.AreEqual(calls[0].GetString("RunId"), calls[1].GetString("RunId"), "the classify stage ran in the first server too");
+        Assert.AreEqual(calls[2].GetString("RunId"), calls[^1].GetString("RunId"), "segment was re-run by the second server, not recorded by the first");
         int results = 0;
         await foreach (global::Azure.Storage.Blobs.Models.BlobItem _ in second.Storage.Container("results").GetBlobsAsync(new global::Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"default/{jobId}/" }, ct))
         {
