@@ -14,6 +14,7 @@ public static class ImageEncoder
             OutputFormat.Png => image.PngsaveBuffer(compression: pngCompression, keep: keep),
             OutputFormat.WebP => image.WebpsaveBuffer(q: quality, alphaQ: 100, keep: keep),
             OutputFormat.Jpeg => EncodeJpeg(image, quality, keep),
+            OutputFormat.Avif => image.HeifsaveBuffer(q: quality, compression: Enums.ForeignHeifCompression.Av1, effort: 2, keep: keep),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
     }

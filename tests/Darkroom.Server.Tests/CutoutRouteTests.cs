@@ -79,6 +79,29 @@ public sealed class CutoutRouteTests
     }
 
     [TestMethod]
+    public async Task Avif_IsServed_WithItsAlpha()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-background", DarkroomHost.Form(TestImages.Photo(TestImages.Cat), options: """{"format":"avif"}"""), ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        Assert.AreEqual("image/avif", response.Content.Headers.ContentType!.MediaType);
+
+        // remove.bg's response headers.
+        string Header(string name) => response.Headers.GetValues(name).Single();
+        Assert.AreEqual("photo", Header("X-Type"));
+        Assert.AreEqual("451", Header("X-Width"));
+        Assert.AreEqual("300", Header("X-Height"));
+        Assert.IsGreaterThan(0, int.Parse(Header("X-Credits-Charged"), System.Globalization.CultureInfo.InvariantCulture));
+        int left = int.Parse(Header("X-Foreground-Left"), System.Globalization.CultureInfo.InvariantCulture), width = int.Parse(Header("X-Foreground-Width"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsTrue(left >= 0 && width > 100 && left + width <= 451, $"the cat's box: {left} + {width}");
+        using Image cutout = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.AreEqual(4, cutout.Bands);
+        Assert.AreEqual(451, cutout.Width);
+    }
+
+    [TestMethod]
     public async Task UnknownType_IsRefused()
     {
         CancellationToken ct = TestContext.CancellationToken;

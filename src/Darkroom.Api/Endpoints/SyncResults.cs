@@ -24,6 +24,7 @@ public static class SyncResults
         {
             context.Response.RegisterForDisposeAsync(stream);
             context.Response.Headers.Location = location;
+            Describe(context.Response.Headers, current);
             return TypedResults.Stream(stream.Content, current.Result.ContentType);
         }
 
@@ -33,5 +34,29 @@ public static class SyncResults
         }
 
         return TypedResults.Accepted(location, JobView.From(current, JobsApi.BasePath));
+    }
+
+    /// <summary>
+    /// The facts remove.bg clients read from headers: the result's size, the credits the job costs, and for a
+    /// cut-out the subject type and the foreground's box in the input photo.
+    /// </summary>
+    private static void Describe(IHeaderDictionary headers, JobRecord job)
+    {
+        JobResult result = job.Result!;
+        headers["X-Width"] = result.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-Height"] = result.Height.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-Credits-Charged"] = (job.Charge?.Credits ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (result.Subject is { } subject)
+        {
+            headers["X-Type"] = subject.Type.ToString().ToLowerInvariant();
+        }
+
+        if (result.Foreground is { } box)
+        {
+            headers["X-Foreground-Top"] = box.Top.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-Foreground-Left"] = box.Left.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-Foreground-Width"] = box.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-Foreground-Height"] = box.Height.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 }

@@ -1,7 +1,11 @@
 namespace Darkroom.Core.Jobs;
 
 /// <summary>The artifact a finished job produced; for watermark removal, what was done in each region of the mask.</summary>
-public sealed record JobResult(string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null);
+public sealed record JobResult(
+    string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null, ForegroundBox? Foreground = null);
+
+/// <summary>A cut-out's subject: the box (in the input photo's pixels) of everything its alpha keeps.</summary>
+public sealed record ForegroundBox(int Left, int Top, int Width, int Height);
 
 /// <summary>
 /// What a cut-out's classify stage decided: the subject <see cref="Type"/> (as asked, or found by <c>auto</c>), how

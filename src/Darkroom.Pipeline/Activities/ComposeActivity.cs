@@ -24,14 +24,14 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
         byte[]? backgroundBytes = request.BackgroundBlob is null ? null : await artifacts.ReadRequiredAsync(request.BackgroundBlob, cancellationToken);
         byte[]? foregroundBytes = request.ForegroundBlob is null ? null : await artifacts.ReadRequiredAsync(request.ForegroundBlob, cancellationToken);
 
-        (byte[] encoded, int width, int height) = Render(source, matteBytes, backgroundBytes, foregroundBytes, request);
+        (byte[] encoded, int width, int height, ForegroundBox? box) = Render(source, matteBytes, backgroundBytes, foregroundBytes, request);
         OutputFormat format = request.Options.Format;
         string resultBlob = ArtifactPaths.Result(request.Tenant, request.JobId, format.Extension());
         await artifacts.PutAsync(resultBlob, encoded, format.ContentType(), cancellationToken);
-        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height, Subject: request.Subject), stopwatch.ElapsedMilliseconds);
+        return new ComposeResult(new JobResult(resultBlob, format.ContentType(), encoded.LongLength, width, height, Subject: request.Subject, Foreground: box), stopwatch.ElapsedMilliseconds);
     }
 
-    private (byte[] Encoded, int Width, int Height) Render(byte[] source, byte[] matteBytes, byte[]? backgroundBytes, byte[]? foregroundBytes, ComposeRequest request)
+    private (byte[] Encoded, int Width, int Height, ForegroundBox? Box) Render(byte[] source, byte[] matteBytes, byte[]? backgroundBytes, byte[]? foregroundBytes, ComposeRequest request)
     {
         using Image decoded = ImageDecoder.DecodeUpright(source);
 
@@ -46,6 +46,7 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
         using Image? background = backgroundBytes is null ? null : ImageDecoder.DecodeUpright(backgroundBytes, "background image");
         using Image result = Compositor.Compose(photo, matte, request.Options, background);
         byte[] encoded = ImageEncoder.Encode(result, request.Options.Format, request.Options.Quality, imaging.Value.PngCompression);
-        return (encoded, result.Width, result.Height);
+        ForegroundBox? box = Compositor.SubjectBox(matte) is { } b ? new ForegroundBox(b.Left, b.Top, b.Width, b.Height) : null;
+        return (encoded, result.Width, result.Height, box);
     }
 }
