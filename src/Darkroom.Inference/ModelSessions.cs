@@ -81,7 +81,8 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
         _provider = provider;
         var loaded = new LoadedModel(spec, session, provider.Active, stopwatch.Elapsed);
         logger.ModelLoaded(spec.Id, provider.Active, stopwatch.ElapsedMilliseconds);
-        if (provider.FallbackReason is not null)
+        // "auto" on a CPU build is not a fallback anyone needs warning about; asking for CUDA and not getting it is.
+        if (provider.FallbackReason is not null && (provider.Requested == "cuda" || OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal)))
         {
             logger.ProviderFallback(provider.Requested, provider.FallbackReason);
         }
@@ -102,7 +103,12 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
 
         string requested = _options.ExecutionProvider;
         provider = new ExecutionProviderStatus(requested, "cpu", null);
-        if (requested is "cuda" or "auto")
+        if (requested is "cuda" or "auto" && !OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal))
+        {
+            // Asked first, so a CPU build answers plainly instead of failing an entry-point lookup.
+            provider = provider with { FallbackReason = "this ONNX Runtime build has no CUDA execution provider (the CPU package)" };
+        }
+        else if (requested is "cuda" or "auto")
         {
             try
             {

@@ -57,6 +57,34 @@ public sealed class ModelSessionsTests
     }
 
     [TestMethod]
+    [DataRow("auto", 0)]
+    [DataRow("cuda", 1)]
+    public async Task GetAsync_OnACpuBuild_AsksWhichProvidersExist_AndWarnsOnlyWhenCudaWasAskedFor(string requested, int warnings)
+    {
+        var log = new Recorded();
+        using ModelSessions sessions = new(Models.Catalog, Models.Options(requested), log);
+
+        await sessions.GetAsync("ppocr-v4-det", TestContext.CancellationToken);
+
+        StringAssert.Contains(sessions.Provider.FallbackReason, "no CUDA execution provider");
+        Assert.AreEqual(warnings, log.Entries.Count(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning), string.Join("; ", log.Entries));
+        Assert.IsFalse(log.Entries.Any(e => e.Message.Contains("entry point", StringComparison.OrdinalIgnoreCase)), "no entry-point failure is provoked");
+    }
+
+    private sealed class Recorded : Microsoft.Extensions.Logging.ILogger<ModelSessions>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
+    }
+
+    [TestMethod]
     public void Get_UnknownModel_IsOptionsInvalid() =>
         Assert.AreEqual(ErrorCodes.OptionsInvalid, Assert.ThrowsExactly<DarkroomException>(() => Models.Catalog.Get("nope")).Code);
 }
