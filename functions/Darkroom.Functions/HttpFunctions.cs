@@ -17,6 +17,7 @@ public sealed class HttpFunctions(
     Microsoft.Extensions.Options.IOptions<Darkroom.Api.AuthOptions> authOptions,
     Darkroom.Azure.StorageProvisioner storage,
     Darkroom.Inference.ModelSessions sessions,
+    Darkroom.Inference.Readiness readiness,
     Darkroom.Api.BackgroundLoops loops,
     Darkroom.Api.Jobs.Credits credits,
     Darkroom.Pipeline.Webhooks.CallbackUrls callbackUrls,
@@ -130,6 +131,14 @@ public sealed class HttpFunctions(
     [Function("StatsCategoryDistribution")]
     public async Task<IResult> StatsCategoryDistribution([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsCategoryDistribution)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await StatsApi.CategoryDistribution(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
+
+    [Function("HealthLive")]
+    public static IResult HealthLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.HealthLive)] HttpRequest req) =>
+        HealthApi.Live();
+
+    [Function("HealthReady")]
+    public async Task<IResult> HealthReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.HealthReady)] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await HealthApi.GetReady(storage, readiness, req.HttpContext.RequestAborted));
 
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest req) =>

@@ -29,4 +29,6 @@ public static class ApiRoutes
     public const string StatsCacheEfficiency = Stats + "/cache-efficiency";
     public const string StatsCategoryDistribution = Stats + "/category-distribution";
     public const string Health = Version + "/health";
+    public const string HealthLive = Health + "/live";
+    public const string HealthReady = Health + "/ready";
 }

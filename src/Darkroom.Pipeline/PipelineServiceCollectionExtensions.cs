@@ -39,6 +39,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PhotoClassifier>();
         services.AddActivities();
         services.AddSingleton<ActivityDispatcher>();
+        services.AddSingleton<Readiness>();
         services.AddHostedService<ModelWarmup>();
         return services;
     }
