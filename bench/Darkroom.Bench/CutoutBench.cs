@@ -55,7 +55,7 @@ internal static class CutoutBench
                 // (b) Darkroom's route: the classify stage's border test, then the key or the model.
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
-                (Image refined, Image colour) = border.Flat ? BorderKey.Key(photo, border.Colour, border.Noise) : (model.Copy(), photo.Copy());
+                (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : (model.Copy(), photo.Copy());
                 using (refined)
                 using (colour)
                 {
@@ -65,7 +65,7 @@ internal static class CutoutBench
                     byte[] truth = alpha.WriteToMemory<byte>(), before = model.WriteToMemory<byte>();
                     byte[] trueColour = foreground.WriteToMemory<byte>(), photoBytes = photo.WriteToMemory<byte>();
                     bool[] band = Band(truth, Width, Height, 20);
-                    rows.Add(new Row(id, type, border.Flat ? "key" : "model", Score(before, truth, band, photoBytes, trueColour), Score(refinedBytes, truth, band, colourBytes, trueColour)));
+                    rows.Add(new Row(id, type, border.Graphic ? "key" : "model", Score(before, truth, band, photoBytes, trueColour), Score(refinedBytes, truth, band, colourBytes, trueColour)));
                     if (k == 0)
                     {
                         composite.WriteToFile(Path.Combine(folder, id + ".composite.jpg"));

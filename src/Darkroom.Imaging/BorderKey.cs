@@ -18,10 +18,21 @@ public static class BorderKey
     /// <summary>The share of border pixels that must be the one colour for the background to count as flat.</summary>
     public const double FlatShare = 0.97;
 
-    /// <summary>What the border shows: the share of its pixels near its median colour, and that colour.</summary>
-    public sealed record Border(double Share, byte Red, byte Green, byte Blue, double Noise)
+    /// <summary>A graphic's inside is a few flat colours: at least this share of its non-background pixels in its <see cref="PaletteColours"/> commonest colours (5 bits a channel).</summary>
+    public const double GraphicPalette = 0.6;
+
+    public const int PaletteColours = 8;
+
+    /// <summary>
+    /// What the border shows: the share of its pixels near its median colour, and that colour; and how much of
+    /// everything else is a few flat colours (<see cref="PaletteShare"/>): a logo is, a photographed product is not.
+    /// </summary>
+    public sealed record Border(double Share, byte Red, byte Green, byte Blue, double Noise, double PaletteShare = 0)
     {
         public bool Flat => Share >= FlatShare;
+
+        /// <summary>Flat border and a few flat colours inside: a graphic, safe to key.</summary>
+        public bool Graphic => Flat && PaletteShare >= GraphicPalette;
 
         public byte[] Colour => [Red, Green, Blue];
     }
@@ -81,7 +92,23 @@ public static class BorderKey
             }
         }
 
-        return new Border(ring.Count == 0 ? 0 : near / (double)ring.Count, median[0], median[1], median[2], near == 0 ? 0 : Math.Sqrt(noise / near));
+        // The palette: the share of non-background pixels in the commonest few 5-bit colours.
+        int[] counts = new int[1 << 15];
+        int others = 0;
+        for (int p = 0; p < pixels.Length; p += 3)
+        {
+            if (Distance(pixels, p, median) <= 2 * Tolerance)
+            {
+                continue;
+            }
+
+            int bin = ((pixels[p] >> 3) << 10) | ((pixels[p + 1] >> 3) << 5) | (pixels[p + 2] >> 3);
+            counts[bin]++;
+            others++;
+        }
+
+        double palette = others == 0 ? 1 : counts.OrderDescending().Take(PaletteColours).Sum() / (double)others;
+        return new Border(ring.Count == 0 ? 0 : near / (double)ring.Count, median[0], median[1], median[2], near == 0 ? 0 : Math.Sqrt(noise / near), palette);
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class BorderKeyTests
         {
             BorderKey.Border border = BorderKey.Analyse(logo);
             Assert.IsTrue(border.Flat, $"the border is one colour: {border}");
+            Assert.IsTrue(border.Graphic, $"and the inside a few colours: {border}");
             CollectionAssert.AreEqual(new byte[] { 250, 248, 240 }, border.Colour);
 
             (Image alpha, Image foreground) = BorderKey.Key(logo, border.Colour, border.Noise);
@@ -53,6 +54,21 @@ public sealed class BorderKeyTests
                 Assert.IsLessThan(8, colourError / edge / 3, "the edge's colour is the letters' blue, not a mix with the background");
             }
         }
+    }
+
+    [TestMethod]
+    public void Analyse_APhotoOnASeamlessBackground_IsFlatButNotAGraphic()
+    {
+        using Image cat = Image.NewFromFile(RepoPaths.TestData(TestImages.Cat)).ExtractBand(0, n: 3);
+        using Image subject = cat.Crop(100, 50, 200, 200);
+        using Image seamless = (Image.Black(400, 300, bands: 3) + 245).Cast(Enums.BandFormat.Uchar);
+        using Image product = seamless.Insert(subject, 100, 50).Copy(interpretation: Enums.Interpretation.Srgb);
+
+        BorderKey.Border border = BorderKey.Analyse(product);
+
+        TestContext.WriteLine(border.ToString());
+        Assert.IsTrue(border.Flat);
+        Assert.IsFalse(border.Graphic, "a photographed subject has too many colours to key safely");
     }
 
     [TestMethod]
