@@ -81,4 +81,43 @@ public sealed class ResumeTests
         LedgerBalance balance = await ledger.GetAsync("default", month, 0, ct);
         Assert.AreEqual((1L, 0L, 0), (balance.Spent, balance.Reserved, balance.Active));
     }
+
+    /// <summary>
+    /// A message picked up and dropped six times (six processes that died holding it, as kill -9 leaves it) is not a
+    /// job that failed six times: the next server runs it to completion. (The old rule abandoned it after five.)
+    /// </summary>
+    [TestMethod]
+    public async Task PickUpsByDeadProcesses_AreNotFailures_TheJobStillRuns()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        string prefix = DarkroomHost.NewPrefix();
+        string jobId;
+        await using (DarkroomHost idle = await DarkroomHost.StartAsync(prefix, ct, new() { ["Darkroom:Runner:Concurrency"] = "0" }))
+        {
+            HttpResponseMessage submitted = await idle.Client.PostAsync("/api/v1/jobs", DarkroomHost.Form(TestImages.Plain(64, 48), "grey.png"), ct);
+            Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode);
+            jobId = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!.Id;
+
+            var queue = new StorageWorkQueue(idle.Storage);
+            long pickups = 0;
+            for (int i = 0; i < 6; i++)
+            {
+                Darkroom.Core.Ports.WorkLease? lease = null;
+                for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); lease is null && DateTime.UtcNow < deadline; await Task.Delay(100, ct))
+                {
+                    lease = await queue.ReceiveAsync(TimeSpan.FromSeconds(1), ct);
+                }
+
+                Assert.IsNotNull(lease, $"pick-up {i + 1}");
+                pickups = lease.DequeueCount;
+            }
+
+            Assert.AreEqual(6, pickups);
+        }
+
+        await Task.Delay(1100, ct);
+        await using DarkroomHost worker = await DarkroomHost.StartAsync(prefix, ct, new() { ["Darkroom:Runner:Concurrency"] = "1" });
+        JobView done = await worker.WaitForAsync(jobId, j => j.Status.IsFinal(), ct);
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+    }
 }

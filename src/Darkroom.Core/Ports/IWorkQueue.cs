@@ -23,10 +23,12 @@ public interface IWorkQueue
     Task DeadLetterAsync(WorkLease lease, CancellationToken cancellationToken);
 }
 
-public sealed record WorkItem(string Tenant, string JobId)
+/// <param name="Failures">How many runs of this job failed at the host boundary (not how often it was picked up: a
+/// process that died mid-job is not the job's failure).</param>
+public sealed record WorkItem(string Tenant, string JobId, int Failures = 0)
 {
     /// <summary>Whether a decoded message names a job at all (a valid tenant name, a well-formed job id).</summary>
-    public bool IsWellFormed => Accounts.TenantNames.IsValid(Tenant) && Jobs.JobIds.IsValid(JobId);
+    public bool IsWellFormed => Accounts.TenantNames.IsValid(Tenant) && Jobs.JobIds.IsValid(JobId) && Failures is >= 0 and < 1000;
 }
 
 /// <summary>A queue message that is not a work item; it was set aside with its reason, and the worker goes on.</summary>

@@ -63,7 +63,7 @@ internal sealed class QueueWorker(
 
     private async Task ProcessAsync(WorkLease lease, CancellationToken stoppingToken)
     {
-        if (lease.DequeueCount > _options.MaxDequeueCount)
+        if (lease.DequeueCount > _options.MaxDequeueCount || lease.Item.Failures >= _options.MaxFailures)
         {
             await runner.AbandonAsync(lease.Item, lease.DequeueCount, stoppingToken);
             await queue.DeadLetterAsync(lease, stoppingToken);
@@ -89,10 +89,21 @@ internal sealed class QueueWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Host boundary: the message stays leased and comes back after the lease, to be retried or dead-lettered.
+            // Host boundary: the job is retried after a lease's wait, and this failure counted on a fresh message (a
+            // message's own pick-up count would also count the times its process died). If even that cannot be
+            // sent, the message stays leased and comes back after the lease.
             await renewing.CancelAsync();
             await renewal;
             logger.JobRunFailed(ex, lease.Item.JobId);
+            try
+            {
+                await queue.EnqueueAsync(lease.Item with { Failures = lease.Item.Failures + 1 }, _options.LeaseDuration, CancellationToken.None);
+                await queue.CompleteAsync(holder.Lease, CancellationToken.None);
+            }
+            catch (global::Azure.RequestFailedException requeue)
+            {
+                logger.QueueUnavailable(requeue);
+            }
         }
     }
 

@@ -11,9 +11,12 @@ public sealed class RunnerOptions
     [Range(0, 64)]
     public int Concurrency { get; set; } = 2;
 
-    /// <summary>How long a taken message stays invisible; the worker renews it at half this while it works.</summary>
+    /// <summary>
+    /// How long a taken message stays invisible; the worker renews it at half this while it works. After a process
+    /// dies its jobs come back to other workers within this (plus a poll), so it is short: 20 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Longest wait between polls of an empty queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
@@ -29,7 +32,15 @@ public sealed class RunnerOptions
     /// <summary>How often the inbox container is polled for blob drops; zero turns blob drop off.</summary>
     public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>After this many pick-ups without finishing, a job is failed and its message moved to the poison queue.</summary>
+    /// <summary>
+    /// After this many pick-ups of one message a job is failed and its message moved to the poison queue: the guard
+    /// against a job that takes its process down every time. A pick-up after a crash is not a failure, so this is
+    /// higher than <see cref="MaxFailures"/>.
+    /// </summary>
     [Range(1, 100)]
-    public int MaxDequeueCount { get; set; } = 5;
+    public int MaxDequeueCount { get; set; } = 10;
+
+    /// <summary>After this many failed runs (an error at the host boundary, counted on the message) a job is failed.</summary>
+    [Range(1, 100)]
+    public int MaxFailures { get; set; } = 5;
 }
