@@ -38,23 +38,19 @@ public static class BorderKey
     }
 
     /// <summary>The border's colour statistics (a 2-pixel ring around the photo).</summary>
-    public static Border Analyse(Image rgb)
+    /// <param name="photo">An upright sRGB photo as <see cref="ImageDecoder.DecodeUpright"/> gives it (alpha, if any, is ignored).</param>
+    public static Border Analyse(Image photo)
     {
-        using Image three = rgb.Bands > 3 ? rgb.ExtractBand(0, n: 3) : rgb.Copy();
-        byte[] pixels = three.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        int width = three.Width, height = three.Height;
+        (byte[] pixels, int width, int height) = Colours(photo);
         var ring = new List<int>();
         for (int y = 0; y < height; y++)
         {
+            bool edgeRow = y < 2 || y >= height - 2;
             for (int x = 0; x < width; x++)
             {
-                if (x < 2 || y < 2 || x >= width - 2 || y >= height - 2)
+                if (edgeRow || x < 2 || x >= width - 2)
                 {
                     ring.Add(((y * width) + x) * 3);
-                }
-                else if (x == 2 && y >= 2 && y < height - 2)
-                {
-                    x = width - 3;
                 }
             }
         }
@@ -115,11 +111,9 @@ public static class BorderKey
     /// The alpha (one band uchar, the photo's size) and the foreground colour (three bands uchar) of everything that is
     /// not <paramref name="background"/>.
     /// </summary>
-    public static (Image Alpha, Image Foreground) Key(Image rgb, byte[] background, double noise = 2)
+    public static (Image Alpha, Image Foreground) Key(Image photo, byte[] background, double noise = 2)
     {
-        using Image three = rgb.Bands > 3 ? rgb.ExtractBand(0, n: 3) : rgb.Copy();
-        int width = three.Width, height = three.Height;
-        byte[] pixels = three.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        (byte[] pixels, int width, int height) = Colours(photo);
 
         // Background: near its colour. Everything else is projected onto the line from the background colour to the
         // subject's own colour, taken from the neighbour (within 2 px) farthest from the background: inside a stroke
@@ -182,6 +176,14 @@ public static class BorderKey
 
     /// <summary>How far (pixels) an edge pixel looks for the subject's own colour.</summary>
     private const int Reach = 2;
+
+    /// <summary>The photo's colour bands (its first three; alpha dropped) as interleaved bytes.</summary>
+    private static (byte[] Pixels, int Width, int Height) Colours(Image photo)
+    {
+        using Image three = photo.Bands > 3 ? photo.ExtractBand(0, n: 3) : photo.Copy();
+        using Image bytes = three.Cast(Enums.BandFormat.Uchar);
+        return (bytes.WriteToMemory<byte>(), three.Width, three.Height);
+    }
 
     private static double Distance(byte[] pixels, int p, byte[] colour)
     {

@@ -23,9 +23,7 @@ public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter seg
         {
             // A graphic: the border's colour keyed out at full resolution, with the subject's own edge colours.
             using Image photo = ImageDecoder.DecodeUpright(source);
-            using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
-            using Image three = rgb.Bands < 3 ? rgb.Colourspace(Enums.Interpretation.Srgb) : rgb.Copy();
-            (Image alpha, Image foreground) = BorderKey.Key(three, [(byte)colour[0], (byte)colour[1], (byte)colour[2]], subject.KeyNoise);
+            (Image alpha, Image foreground) = BorderKey.Key(photo, [(byte)colour[0], (byte)colour[1], (byte)colour[2]], subject.KeyNoise);
             using (alpha)
             using (foreground)
             {

@@ -24,9 +24,7 @@ public sealed class SubjectActivity(IArtifactStore artifacts) : IActivity<Subjec
         var stopwatch = Stopwatch.StartNew();
         byte[] source = await artifacts.ReadRequiredAsync(request.SourceBlob, cancellationToken);
         using Image photo = ImageDecoder.DecodeUpright(source);
-        using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
-        using Image colour = rgb.Bands < 3 ? rgb.Colourspace(Enums.Interpretation.Srgb) : rgb.Copy();
-        BorderKey.Border border = BorderKey.Analyse(colour);
+        BorderKey.Border border = BorderKey.Analyse(photo);
         int[] key = [border.Red, border.Green, border.Blue];
         string share = $"{border.Share:P0} of the border is one colour (#{border.Red:x2}{border.Green:x2}{border.Blue:x2})";
         string palette = $"; {border.PaletteShare:P0} of the rest in {BorderKey.PaletteColours} colours";
