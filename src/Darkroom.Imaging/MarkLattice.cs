@@ -23,16 +23,12 @@ public static class MarkLattice
     /// <summary>Two lattice vectors, or null when the mask does not repeat.</summary>
     public static ((int X, int Y) U, (int X, int Y) V)? Find(ReadOnlySpan<byte> mask, int width, int height)
     {
-        double[] full = new double[width * height];
+        byte[] full = mask[..(width * height)].ToArray();
         var sample = new List<int>();
         int masked = 0;
-        for (int i = 0; i < full.Length; i++)
+        foreach (byte m in full)
         {
-            if (mask[i] != 0)
-            {
-                full[i] = 1;
-                masked++;
-            }
+            masked += m != 0 ? 1 : 0;
         }
 
         int stride = Math.Max(1, masked / 8000), seen = 0;
@@ -61,7 +57,7 @@ public static class MarkLattice
             return reach == 0 ? 0 : hit / (double)reach;
         }
 
-        return Search(full, width, height, centre: false, StrongOverlap, MinOverlap, Overlap);
+        return Search(i => full[i] != 0 ? 1 : 0, width, height, centre: false, StrongOverlap, MinOverlap, Overlap);
     }
 
     /// <summary>
@@ -102,7 +98,7 @@ public static class MarkLattice
             return aa <= 0 || bb <= 0 ? 0 : ab / Math.Sqrt(aa * bb);
         }
 
-        return Search(magnitude, width, height, centre: true, StrongCorrelation, StrongCorrelation * 0.7, Correlation);
+        return Search(i => magnitude[i], width, height, centre: true, StrongCorrelation, StrongCorrelation * 0.7, Correlation);
     }
 
     /// <summary>
@@ -113,7 +109,7 @@ public static class MarkLattice
     /// of text overlaps it well too, but is short and near the line); each refined at full size, coarse to fine.
     /// </summary>
     private static ((int X, int Y) U, (int X, int Y) V)? Search(
-        double[] map, int width, int height, bool centre, double strongest, double weakest, Func<int, int, double> fullScore)
+        Func<int, double> map, int width, int height, bool centre, double strongest, double weakest, Func<int, int, double> fullScore)
     {
         int factor = Math.Max(1, (int)Math.Ceiling(Math.Max(width, height) / 240.0));
         int w = (width + factor - 1) / factor, h = (height + factor - 1) / factor;
@@ -122,7 +118,7 @@ public static class MarkLattice
         {
             for (int x = 0; x < width; x++)
             {
-                small[((y / factor) * w) + (x / factor)] += map[(y * width) + x] / (factor * factor);
+                small[((y / factor) * w) + (x / factor)] += map((y * width) + x) / (factor * factor);
             }
         }
 

@@ -77,23 +77,14 @@ public sealed class LamaInpainter(ModelSessions sessions, ILogger<LamaInpainter>
             return "the catalog must name exactly one extra input (the mask)";
         }
 
+        // The names are there: loading refuses a file that lacks the catalog's inputs or output (ModelSessions).
         foreach ((string name, int channels) in new[] { (spec.Input.Name, 3), (spec.ExtraInputs[0], 1) })
         {
-            if (!model.Session.InputMetadata.TryGetValue(name, out NodeMetadata? input))
-            {
-                return $"it has no input '{name}' (it has {string.Join(", ", model.Session.InputMetadata.Keys)})";
-            }
-
-            int[] dims = input.Dimensions;
+            int[] dims = model.Session.InputMetadata[name].Dimensions;
             if (dims.Length != 4 || !Fits(dims[0], 1) || !Fits(dims[1], channels) || !Fits(dims[2], spec.Input.Height) || !Fits(dims[3], size))
             {
                 return $"input '{name}' is [{string.Join(", ", dims)}], not [1, {channels}, {spec.Input.Height}, {size}]";
             }
-        }
-
-        if (!model.Session.OutputMetadata.ContainsKey(spec.Output))
-        {
-            return $"it has no output '{spec.Output}' (it has {string.Join(", ", model.Session.OutputMetadata.Keys)})";
         }
 
         byte[] grey = new byte[size * size * 3];
