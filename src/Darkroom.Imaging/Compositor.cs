@@ -14,19 +14,24 @@ public static class Compositor
     /// <param name="background">An upright sRGB background image, scaled to cover the photo; or null.</param>
     public static Image Compose(Image photo, Image matte, RemoveBackgroundOptions options, Image? background)
     {
-        using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Copy();
-        using Image alpha = photo.HasAlpha()
-            ? CombineAlpha(matte, photo)
-            : matte.Copy();
+        (int width, int height) = options.Size == CutoutSize.Preview ? CutoutSizes.Preview(photo.Width, photo.Height) : (photo.Width, photo.Height);
+        using Image sizedPhoto = width == photo.Width && height == photo.Height ? photo.Copy() : Matte.ToSize(photo, width, height);
+        using Image sizedMatte = width == matte.Width && height == matte.Height ? matte.Copy() : Matte.ToSize(matte, width, height);
+        using Image rgb = sizedPhoto.HasAlpha() ? sizedPhoto.ExtractBand(0, n: 3) : sizedPhoto.Copy();
+        using Image alpha = sizedPhoto.HasAlpha()
+            ? CombineAlpha(sizedMatte, sizedPhoto)
+            : sizedMatte.Copy();
 
+        using Image? shadow = options.Shadow && !options.MatteOnly ? ContactShadow.Mask(alpha) : null;
         Image result;
-        if (options.Output == CutoutKind.Mask)
+        if (options.MatteOnly)
         {
             result = alpha.Copy(interpretation: Enums.Interpretation.Bw);
         }
         else
         {
-            using Image cutout = rgb.Bandjoin(alpha).Copy(interpretation: Enums.Interpretation.Srgb);
+            using Image bare = rgb.Bandjoin(alpha).Copy(interpretation: Enums.Interpretation.Srgb);
+            using Image cutout = shadow is null ? bare.Copy() : ContactShadow.Under(bare, shadow);
             if (options.Background is not null && RemoveBackgroundOptions.TryParseColour(options.Background, out (byte R, byte G, byte B) colour))
             {
                 result = cutout.Flatten(background: [colour.R, colour.G, colour.B]);
@@ -43,7 +48,13 @@ public static class Compositor
 
         if (options.Crop)
         {
-            result = ImageDecoder.Replace(result, CropToSubject(result, alpha, options.CropMargin));
+            using Image keep = shadow is null ? alpha.Copy() : ContactShadow.Union(alpha, shadow);
+            result = ImageDecoder.Replace(result, CropToSubject(result, keep, options.CropMargin));
+        }
+
+        if (options.Watermark is { } mark)
+        {
+            result = ImageDecoder.Replace(result, Overlay.Apply(result, mark));
         }
 
         return result;

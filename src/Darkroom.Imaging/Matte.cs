@@ -18,7 +18,10 @@ public static class Matte
         return Image.NewFromMemory(bytes, width, height, 1, Enums.BandFormat.Uchar);
     }
 
-    /// <summary>The matte scaled to the photo's size with a smooth kernel, so edges stay soft at full resolution.</summary>
+    /// <summary>
+    /// The matte (or any uchar image) scaled to the photo's size with a smooth kernel, so edges stay soft at full
+    /// resolution.
+    /// </summary>
     public static Image ToSize(Image matte, int width, int height)
     {
         using Image sized = Regions.ToExactSize(matte, width, height, Enums.Kernel.Lanczos3);

@@ -102,6 +102,53 @@ public sealed class CutoutRouteTests
     }
 
     [TestMethod]
+    public async Task Preview_WithShadowAndOverlayMark_IsSmall_AndSaysItsSize()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        const string options = """{"size":"preview","shadow":true,"background":"#ffffff","format":"jpeg","watermark":{"text":"Darkroom","position":"top-left","opacity":0.8,"colour":"#ff0000"}}""";
+        using Image big = Image.NewFromBuffer(TestImages.Photo(TestImages.Cat)).Resize(3);   // 1353 x 900
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-background", DarkroomHost.Form(big.JpegsaveBuffer(), options: options), ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using Image result = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.IsLessThanOrEqualTo(CutoutSizes.PreviewPixels, (long)result.Width * result.Height);
+        Assert.AreEqual(result.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Width").Single());
+        using Image corner = result.Crop(0, 0, result.Width / 3, result.Height / 4);
+        using Image red = (corner[0] > 200) & (corner[1] < 90) & (corner[2] < 90);
+        Assert.IsGreaterThan(0.005, red.Avg() / 255, "the red mark is in the top-left corner, on the white background");
+    }
+
+    [TestMethod]
+    [DataRow("""{"channels":"alpha","shadow":true}""")]
+    [DataRow("""{"watermark":{"text":""}}""")]
+    [DataRow("""{"watermark":{"text":"x","opacity":3}}""")]
+    [DataRow("""{"size":"huge"}""")]
+    [DataRow("""{"channels":"alpha","background":"#000000"}""")]
+    public async Task OptionsThatCannotBeHonoured_AreRefusedBeforeAnyWork(string options)
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-background", DarkroomHost.Form(TestImages.Photo(TestImages.Cat), options: options), ct);
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.AreEqual("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [TestMethod]
+    public async Task ChannelsAlpha_AnswersTheMatteAlone()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-background", DarkroomHost.Form(TestImages.Photo(TestImages.Cat), options: """{"channels":"alpha"}"""), ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using Image matte = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.AreEqual(1, matte.Bands);
+        Assert.AreEqual(451, matte.Width);
+    }
+
+    [TestMethod]
     public async Task UnknownType_IsRefused()
     {
         CancellationToken ct = TestContext.CancellationToken;

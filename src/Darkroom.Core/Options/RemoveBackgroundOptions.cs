@@ -31,6 +31,22 @@ public sealed record RemoveBackgroundOptions
     /// <summary>Quality of lossy encodes (WebP, JPEG), 1 to 100.</summary>
     public int Quality { get; init; } = 90;
 
+    /// <summary><c>full</c> (or <c>auto</c>) keeps the photo's size; <c>preview</c> answers at most a quarter megapixel.</summary>
+    public CutoutSize Size { get; init; } = CutoutSize.Full;
+
+    /// <summary><c>alpha</c> answers the matte alone, as <c>output: mask</c> does.</summary>
+    public CutoutChannels Channels { get; init; } = CutoutChannels.Rgba;
+
+    /// <summary>A soft contact shadow under the subject (for products standing on something).</summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>A text mark laid over the result; null for none.</summary>
+    public OverlayMark? Watermark { get; init; }
+
+    /// <summary>Whether the result is the matte alone (<c>output: mask</c> or <c>channels: alpha</c>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool MatteOnly => Output == CutoutKind.Mask || Channels == CutoutChannels.Alpha;
+
     /// <summary>Checks the combination; <paramref name="hasBackgroundImage"/> says whether a background image was uploaded.</summary>
     public void Validate(bool hasBackgroundImage)
     {
@@ -45,12 +61,19 @@ public sealed record RemoveBackgroundOptions
         }
 
         bool opaque = Background is not null || hasBackgroundImage;
-        if (Output == CutoutKind.Mask && opaque)
+        if (MatteOnly && opaque)
         {
-            throw Problems.InvalidOptions("output 'mask' takes no background.");
+            throw Problems.InvalidOptions("output 'mask' (or channels 'alpha') takes no background.");
         }
 
-        if (Format == OutputFormat.Jpeg && Output == CutoutKind.Cutout && !opaque)
+        if (MatteOnly && (Shadow || Watermark is not null))
+        {
+            throw Problems.InvalidOptions("shadow and watermark go on a cut-out, not on the matte alone (output 'mask' or channels 'alpha').");
+        }
+
+        Watermark?.Validate();
+
+        if (Format == OutputFormat.Jpeg && !MatteOnly && !opaque)
         {
             throw Problems.InvalidOptions("JPEG has no transparency: ask for png or webp, or give a background colour or image.");
         }

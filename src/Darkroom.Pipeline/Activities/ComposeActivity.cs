@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Darkroom.Core.Images;
 using Darkroom.Core.Jobs;
+using Darkroom.Core.Options;
 using Darkroom.Core.Ports;
 using Darkroom.Core.Workflow;
 using Darkroom.Imaging;
@@ -42,7 +43,9 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
             ? decoded.Copy()
             : sourceAlpha is null ? keyColours.Copy(interpretation: Enums.Interpretation.Srgb) : keyColours.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb);
         using Image small = Image.NewFromBuffer(matteBytes);
-        using Image matte = Matte.ToSize(small, photo.Width, photo.Height);
+        // A preview's matte is scaled straight to the preview's size (compose scales the photo to match).
+        (int width, int height) = request.Options.Size == CutoutSize.Preview ? CutoutSizes.Preview(photo.Width, photo.Height) : (photo.Width, photo.Height);
+        using Image matte = Matte.ToSize(small, width, height);
         using Image? background = backgroundBytes is null ? null : ImageDecoder.DecodeUpright(backgroundBytes, "background image");
         using Image result = Compositor.Compose(photo, matte, request.Options, background);
         byte[] encoded = ImageEncoder.Encode(result, request.Options.Format, request.Options.Quality, imaging.Value.PngCompression);
