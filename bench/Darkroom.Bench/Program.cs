@@ -9,6 +9,9 @@ using Darkroom.Bench;
 //        [--model isnet] [--url http://localhost:7071] [--key <X-API-Key>] [--server-pid PID] [--models ./models]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --watermark [--out DIR] [--models ./models]  (de-blending vs cv2 Telea)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --throughput --url URL --server-pid PID  (against @imgly/background-removal-node)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --session-memory [--models ./models]  (ISNet session memory per ORT setting)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --soak --url URL --server-pid PID [--jobs 500] [--in-flight 4] [--idle 120]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N]  (ISNet vs refined, exact alpha)
 if (args.Contains("--watermark"))
 {
@@ -26,6 +29,42 @@ if (args.Contains("--cutout"))
         keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null,
         models >= 0 && models + 1 < args.Length ? args[models + 1] : Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "models"),
         per >= 0 && per + 1 < args.Length ? int.Parse(args[per + 1], CultureInfo.InvariantCulture) : 10);
+}
+
+if (args.Contains("--soak"))
+{
+    BenchArgs soak = BenchArgs.Parse(args);
+    int Int(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    if (soak.Url is null || soak.ServerPid is null)
+    {
+        Console.Error.WriteLine("--soak needs --url and --server-pid.");
+        return 2;
+    }
+
+    return await SoakBench.RunAsync(soak.Url, soak.ServerPid.Value, soak.Key, Int("--jobs", 500), Int("--in-flight", 4), Int("--idle", 120));
+}
+
+if (args.Contains("--session-memory-one"))
+{
+    int at = Array.IndexOf(args, "--session-memory-one");
+    return SessionMemoryBench.RunOne(args[at + 1], args[at + 2], args[at + 3] == "1", args[at + 4] == "1");
+}
+
+if (args.Contains("--session-memory"))
+{
+    return SessionMemoryBench.Run(BenchArgs.Parse(args).ModelDirectory);
+}
+
+if (args.Contains("--throughput"))
+{
+    BenchArgs run = BenchArgs.Parse(args);
+    if (run.Url is null || run.ServerPid is null)
+    {
+        Console.Error.WriteLine("--throughput needs --url and --server-pid.");
+        return 2;
+    }
+
+    return await ThroughputBench.RunAsync(run.Url, run.ServerPid.Value, run.Key);
 }
 
 if (args.Contains("--inpaint"))

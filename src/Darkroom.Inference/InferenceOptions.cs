@@ -28,11 +28,31 @@ public sealed class InferenceOptions
     public int InterOpThreads { get; set; }
 
     /// <summary>
-    /// ONNX Runtime's CPU arena keeps the largest activations allocated between runs. On by default (ORT's own
-    /// default); measured on ISNet fp32, 2 cores: off cuts peak RSS from about 2.2 GiB to 1.4 GiB and costs about
-    /// 20% latency (README, "Figures").
+    /// ONNX Runtime's CPU arena keeps the largest activations allocated between runs, so memory never goes back after
+    /// a burst. Off by default: measured on ISNet fp32, 2 cores, one process (<c>bench</c>: ortm figures in the
+    /// README), the arena held 2.16 GiB after a pass at graph level <c>all</c> against 0.47 GiB without it.
     /// </summary>
-    public bool CpuMemoryArena { get; set; } = true;
+    public bool CpuMemoryArena { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime's memory pattern plans one block for a pass's activations up front: faster, but the block is the
+    /// sum of the plan's peaks. Off by default (peak 1.06 GiB with it, 0.89 GiB without, at level <c>extended</c>).
+    /// </summary>
+    public bool MemoryPattern { get; set; }
+
+    /// <summary>
+    /// Graph optimisation: <c>basic</c>, <c>extended</c> or <c>all</c>. <c>all</c> adds layout transforms that
+    /// pre-pack every weight a second time (ISNet's session: 0.47 GiB loaded against 0.15 GiB at <c>extended</c>)
+    /// for about 10-15 % faster passes on this CPU; <c>extended</c> is the default, for memory.
+    /// </summary>
+    [RegularExpression("^(basic|extended|all)$")]
+    public string GraphOptimization { get; set; } = "extended";
+
+    /// <summary>
+    /// One forward pass per model at a time, each using all cores (see <see cref="LoadedModel"/>); off lets
+    /// concurrent jobs run passes side by side (worth measuring on a machine with many more cores than one pass uses).
+    /// </summary>
+    public bool OnePassAtATime { get; set; } = true;
 
     /// <summary>Model used by remove-background when the job names none.</summary>
     [Required]

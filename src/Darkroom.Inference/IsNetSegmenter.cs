@@ -60,7 +60,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
                 ? OrtValue.CreateTensorValueFromMemory(ToHalf(tensor.AsSpan(0, count)), shape)
                 : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, count), shape);
             using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(runOptions, [spec.Name], [inputValue], [model.Spec.Output]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [spec.Name], [inputValue], [model.Spec.Output]);
             OrtValue output = outputs[0];
             if (!model.OutputIsHalf)
             {

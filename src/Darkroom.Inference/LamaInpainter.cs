@@ -192,7 +192,7 @@ public sealed class LamaInpainter(ModelSessions sessions, ILogger<LamaInpainter>
             using OrtValue imageValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, image.AsMemory(0, 3 * plane), [1, 3, size, size]);
             using OrtValue maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, holes.AsMemory(0, plane), [1, 1, size, size]);
             using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(
                 runOptions, [model.Spec.Input.Name, model.Spec.ExtraInputs[0]], [imageValue, maskValue], [model.Spec.Output]);
             return outputs[0].GetTensorDataAsSpan<float>()[..(3 * plane)].ToArray();
         }

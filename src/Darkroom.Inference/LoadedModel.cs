@@ -3,9 +3,15 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Darkroom.Inference;
 
-/// <summary>A verified model with its one session, shared by every caller (concurrent Run is safe).</summary>
-public sealed class LoadedModel(ModelSpec spec, InferenceSession session, string provider, TimeSpan loadTime) : IDisposable
+/// <summary>
+/// A verified model with its one session, shared by every caller. Forward passes go one at a time (each uses every
+/// core through ONNX Runtime's intra-op threads): two passes at once on a small CPU only fight for the same cores and
+/// double the activation memory; the callers' decode, compose and storage work overlaps the one pass instead.
+/// </summary>
+public sealed class LoadedModel(ModelSpec spec, InferenceSession session, string provider, TimeSpan loadTime, bool onePassAtATime = true) : IDisposable
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public ModelSpec Spec { get; } = spec;
 
     public InferenceSession Session { get; } = session;
@@ -18,5 +24,28 @@ public sealed class LoadedModel(ModelSpec spec, InferenceSession session, string
 
     public bool OutputIsHalf { get; } = session.OutputMetadata[spec.Output].ElementDataType == TensorElementType.Float16;
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>One forward pass (waiting for the pass in progress, if any, when passes go one at a time).</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
+    {
+        if (!onePassAtATime)
+        {
+            return Session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+
+        _gate.Wait();
+        try
+        {
+            return Session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        _gate.Dispose();
+    }
 }

@@ -79,7 +79,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
         }
 
         _provider = provider;
-        var loaded = new LoadedModel(spec, session, provider.Active, stopwatch.Elapsed);
+        var loaded = new LoadedModel(spec, session, provider.Active, stopwatch.Elapsed, _options.OnePassAtATime);
         logger.ModelLoaded(spec.Id, provider.Active, stopwatch.ElapsedMilliseconds);
         // "auto" on a CPU build is not a fallback anyone needs warning about; asking for CUDA and not getting it is.
         if (provider.FallbackReason is not null && (provider.Requested == "cuda" || OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal)))
@@ -94,7 +94,13 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
     {
         var sessionOptions = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = _options.GraphOptimization switch
+            {
+                "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+                "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                _ => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            },
+            EnableMemoryPattern = _options.MemoryPattern,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = _options.InterOpThreads,

@@ -38,7 +38,7 @@ public sealed class TextDetector(ModelSessions sessions)
             TensorBuilder.ToNchw(pixels, w, h, model.Spec.Input.Normalization, tensor);
             using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, 3 * w * h), [1, 3, h, w]);
             using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
             ReadOnlySpan<float> probability = outputs[0].GetTensorDataAsSpan<float>()[..(w * h)];
             return Boxes(probability, w, h, (double)photo.Width / w, (double)photo.Height / h);
         }

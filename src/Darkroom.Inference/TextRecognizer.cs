@@ -47,7 +47,7 @@ public sealed class TextRecognizer(ModelSessions sessions)
             TensorBuilder.ToNchw(pixels, w, Height, model.Spec.Input.Normalization, tensor);
             using OrtValue input = OrtValue.CreateTensorValueFromMemory(tensor, [1, 3, Height, w]);
             using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Session.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
             long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
             (string text, float confidence) = Decode(outputs[0].GetTensorDataAsSpan<float>(), (int)shape[1], (int)shape[2], characters);
             if (text.Length > 0)

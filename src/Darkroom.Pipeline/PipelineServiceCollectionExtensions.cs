@@ -13,6 +13,7 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>Imaging, inference and the activities, with their options bound and validated at start.</summary>
     public static IServiceCollection AddDarkroomPipeline(this IServiceCollection services)
     {
+        VipsSettings.ForService();
         services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);

@@ -10,6 +10,7 @@ public static class DarkroomServer
     /// <param name="configure">Lets tests add configuration (ports, storage) before the services are built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        MemoryReturn.LimitArenas();
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
@@ -18,7 +19,9 @@ public static class DarkroomServer
         builder.Services.AddSingleton<IWorkQueue, Azure.StorageWorkQueue>();
         builder.Services.AddSingleton<IJobStarter, QueueJobStarter>();
         builder.Services.AddSingleton<LocalWorkflowRunner>();
+        builder.Services.AddSingleton<WorkInFlight>();
         builder.Services.AddHostedService<QueueWorker>();
+        builder.Services.AddHostedService<MemoryReturn>();
         builder.Services.AddHostedService<InboxPoller>();
 
         WebApplication app = builder.Build();

@@ -13,6 +13,7 @@ internal sealed class QueueWorker(
     IWorkQueue queue,
     LocalWorkflowRunner runner,
     Darkroom.Api.BackgroundLoops health,
+    WorkInFlight work,
     IOptions<RunnerOptions> options,
     TimeProvider clock,
     ILogger<QueueWorker> logger) : BackgroundService
@@ -57,7 +58,15 @@ internal sealed class QueueWorker(
             }
 
             idle = TimeSpan.FromMilliseconds(50);
-            await ProcessAsync(lease, stoppingToken);
+            work.Started();
+            try
+            {
+                await ProcessAsync(lease, stoppingToken);
+            }
+            finally
+            {
+                work.Ended();
+            }
         }
     }
 

@@ -40,6 +40,13 @@ public sealed class RunnerOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 10;
 
+    /// <summary>
+    /// When no job has run for this long after some did, the process compacts its heap and returns free native memory
+    /// to the system (<see cref="MemoryReturn"/>); zero turns that off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TrimAfterIdle { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>After this many failed runs (an error at the host boundary, counted on the message) a job is failed.</summary>
     [Range(1, 100)]
     public int MaxFailures { get; set; } = 5;
