@@ -26,7 +26,7 @@ public sealed class HttpFunctions(
     Darkroom.Core.Ports.IClassificationStore classifications,
     TimeProvider clock)
 {
-    private ClassifyServices Classifying => new(services.Caller, services.Probe, classifier, credits, services.Imaging, classifyOptions);
+    private ClassifyServices Classifying => new(services.Caller, services.Probe, classifier, credits, services.Imaging, classifyOptions, services.Fetcher);
 
     [Function("CreateJob")]
     public async Task<IResult> CreateJob(
@@ -74,6 +74,12 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RemoveWatermark)] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
         await ProblemMapping.GuardAsync(async () => await SyncApi.RunAsync(JobOperation.RemoveWatermark, req, services, new DurableJobStarter(client), JobsApi.WaitQuery(req), req.HttpContext.RequestAborted));
+
+    [Function("RemoveBg")]
+    public async Task<IResult> RemoveBg(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RemoveBg)] HttpRequest req,
+        [DurableClient] DurableTaskClient client) =>
+        await RemoveBgApi.RunAsync(req, services, new DurableJobStarter(client), req.HttpContext.RequestAborted);
 
     [Function("CreateBatch")]
     public async Task<IResult> CreateBatch(

@@ -76,6 +76,7 @@ public static class DarkroomServiceCollectionExtensions
         app.MapStatsApi();
         app.MapBatchesApi();
         app.MapHealthApi();
+        app.MapRemoveBgApi();
         app.MapOpenApi();
         return app;
     }

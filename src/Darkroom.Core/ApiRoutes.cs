@@ -31,4 +31,7 @@ public static class ApiRoutes
     public const string Health = Version + "/health";
     public const string HealthLive = Health + "/live";
     public const string HealthReady = Health + "/ready";
+
+    /// <summary>remove.bg's route (its own version segment), under the same prefix.</summary>
+    public const string RemoveBg = "v1.0/removebg";
 }

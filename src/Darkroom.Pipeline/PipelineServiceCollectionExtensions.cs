@@ -30,6 +30,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<CallbackUrls>();
+        services.AddOptions<Fetching.FetchOptions>().BindConfiguration(Fetching.FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Fetching.ImageFetcher>();
         services.AddOptions<ClassifyOptions>().BindConfiguration(ClassifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TextRecognizer>();
         services.AddSingleton<IClassifierStep, IdCardDetector>();

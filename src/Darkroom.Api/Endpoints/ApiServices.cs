@@ -15,4 +15,5 @@ public sealed record ApiServices(
     ImageProbe Probe,
     Caller Caller,
     IOptions<ApiOptions> Api,
-    IOptions<ImagingOptions> Imaging);
+    IOptions<ImagingOptions> Imaging,
+    Darkroom.Pipeline.Fetching.ImageFetcher Fetcher);

@@ -25,7 +25,7 @@ public sealed record ClassifyBatchItem(int Index, string? FileName, Classificati
 public sealed record ClassifyBatchView(IReadOnlyList<ClassifyBatchItem> Items, int Total, int Cached, int Classified, int Failed, long ElapsedMs);
 
 /// <summary>The services the classify routes use.</summary>
-public sealed record ClassifyServices(Caller Caller, ImageProbe Probe, PhotoClassifier Classifier, Credits Credits, IOptions<ImagingOptions> Imaging, IOptions<ClassifyOptions> Options);
+public sealed record ClassifyServices(Caller Caller, ImageProbe Probe, PhotoClassifier Classifier, Credits Credits, IOptions<ImagingOptions> Imaging, IOptions<ClassifyOptions> Options, Darkroom.Pipeline.Fetching.ImageFetcher Fetcher);
 
 /// <summary>
 /// /api/v1/classify: one photo synchronously, a batch in parallel, and a cache check by SHA-256 so clients upload
@@ -49,7 +49,7 @@ public static partial class ClassifyApi
     public static async Task<Ok<ClassificationView>> Classify(HttpRequest request, [Microsoft.AspNetCore.Http.AsParameters] ClassifyServices services, CancellationToken cancellationToken)
     {
         Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
-        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
+        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, services.Fetcher, cancellationToken);
         return TypedResults.Ok(await ClassifyOneAsync(account, upload.Image, services, cancellationToken));
     }
 

@@ -82,8 +82,7 @@ public static class JobsApi
         }
 
         context.Response.RegisterForDisposeAsync(stream);
-        string name = $"{Path.GetFileNameWithoutExtension(job.FileName ?? job.JobId)}{Path.GetExtension(job.Result.Blob)}";
-        return TypedResults.Stream(stream.Content, job.Result.ContentType, name);
+        return TypedResults.Stream(stream.Content, job.Result.ContentType, ResultNames.For(job, job.Result.Blob));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(
@@ -123,7 +122,7 @@ public static class JobsApi
         CancellationToken cancellationToken)
     {
         Core.Accounts.Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
-        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, cancellationToken);
+        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, services.Fetcher, cancellationToken);
         var submission = new JobSubmission(
             account,
             operation ?? ParseOperation(upload.Operation),

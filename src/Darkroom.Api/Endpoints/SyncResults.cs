@@ -25,7 +25,7 @@ public static class SyncResults
             context.Response.RegisterForDisposeAsync(stream);
             context.Response.Headers.Location = location;
             Describe(context.Response.Headers, current);
-            return TypedResults.Stream(stream.Content, current.Result.ContentType);
+            return TypedResults.Stream(stream.Content, current.Result.ContentType, ResultNames.For(current, current.Result.Blob));
         }
 
         if (current.Status is JobStatus.Failed or JobStatus.Canceled && current.Error is { } error)
@@ -40,7 +40,7 @@ public static class SyncResults
     /// The facts remove.bg clients read from headers: the result's size, the credits the job costs, and for a
     /// cut-out the subject type and the foreground's box in the input photo.
     /// </summary>
-    private static void Describe(IHeaderDictionary headers, JobRecord job)
+    internal static void Describe(IHeaderDictionary headers, JobRecord job)
     {
         JobResult result = job.Result!;
         headers["X-Width"] = result.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);

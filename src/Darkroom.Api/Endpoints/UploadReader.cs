@@ -13,12 +13,13 @@ public sealed record BatchUpload(IReadOnlyList<(byte[] Bytes, string FileName)> 
 /// <summary>Reads a multipart job request, enforcing the size limit before buffering anything it can.</summary>
 public static class UploadReader
 {
-    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "mask", "options", "operation", "callbackUrl" };
+    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal) { "image", "background", "mask", "options", "operation", "callbackUrl", "imageUrl", "backgroundUrl", "maskUrl" };
 
     /// <summary>Room for a background image beside the photo, plus multipart framing.</summary>
     public static long MaxRequestBytes(ImagingOptions limits) => (limits.MaxUploadBytes * 2) + (1 << 20);
 
-    public static async Task<Upload> ReadAsync(HttpRequest request, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken)
+    /// <param name="fetcher">Fetches <c>imageUrl</c>, <c>backgroundUrl</c> and <c>maskUrl</c> (each instead of its file part).</param>
+    public static async Task<Upload> ReadAsync(HttpRequest request, ImageProbe probe, ImagingOptions limits, Darkroom.Pipeline.Fetching.ImageFetcher fetcher, CancellationToken cancellationToken)
     {
         if (request.ContentLength is long length && length > MaxRequestBytes(limits))
         {
@@ -37,13 +38,20 @@ public static class UploadReader
         string? unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).FirstOrDefault(k => !KnownFields.Contains(k));
         if (unknown is not null)
         {
-            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{Darkroom.Core.Ports.BlobNames.Printable(unknown, 60)}'; expected image, background, mask, options, operation, callbackUrl.");
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Unknown form field '{Darkroom.Core.Ports.BlobNames.Printable(unknown, 60)}'; expected image or imageUrl, background or backgroundUrl, mask or maskUrl, options, operation, callbackUrl.");
         }
 
-        IFormFile image = form.Files.GetFile("image")
-            ?? throw new DarkroomException(ErrorCodes.ImageMissing, 400, "No file in the form part 'image'.");
+        IFormFile? image = form.Files.GetFile("image");
         IFormFile? background = form.Files.GetFile("background");
         IFormFile? mask = form.Files.GetFile("mask");
+        string? imageUrl = OneOf(form, image, "image", "imageUrl");
+        string? backgroundUrl = OneOf(form, background, "background", "backgroundUrl");
+        string? maskUrl = OneOf(form, mask, "mask", "maskUrl");
+        if (image is null && imageUrl is null)
+        {
+            throw new DarkroomException(ErrorCodes.ImageMissing, 400, "No file in the form part 'image' and no 'imageUrl'.");
+        }
+
         string? options = form.TryGetValue("options", out Microsoft.Extensions.Primitives.StringValues optionValues) ? optionValues.ToString() : null;
         if (options is null && form.Files.GetFile("options") is { } optionsFile)
         {
@@ -53,14 +61,32 @@ public static class UploadReader
 
         string? operation = form.TryGetValue("operation", out Microsoft.Extensions.Primitives.StringValues operationValues) ? operationValues.ToString() : null;
         return new Upload(
-            await ReadFileAsync(image, probe, limits, cancellationToken),
-            image.FileName,
-            background is null ? null : await ReadPartAsync(background, limits, ErrorCodes.BackgroundInvalid, "background image", cancellationToken),
+            image is not null ? await ReadFileAsync(image, probe, limits, cancellationToken) : await fetcher.FetchAsync("imageUrl", imageUrl!, cancellationToken),
+            image is not null ? image.FileName : UrlFileName(imageUrl!),
+            background is not null ? await ReadPartAsync(background, limits, ErrorCodes.BackgroundInvalid, "background image", cancellationToken)
+                : backgroundUrl is not null ? await fetcher.FetchAsync("backgroundUrl", backgroundUrl, cancellationToken) : null,
             options,
             operation,
-            mask is null ? null : await ReadPartAsync(mask, limits, ErrorCodes.MaskTooLarge, "mask", cancellationToken),
+            mask is not null ? await ReadPartAsync(mask, limits, ErrorCodes.MaskTooLarge, "mask", cancellationToken)
+                : maskUrl is not null ? await fetcher.FetchAsync("maskUrl", maskUrl, cancellationToken) : null,
             Field(form, "callbackUrl"));
     }
+
+    /// <summary>The URL field beside a file part; giving both is refused.</summary>
+    private static string? OneOf(IFormCollection form, IFormFile? file, string fileField, string urlField)
+    {
+        string? url = Field(form, urlField);
+        if (file is not null && url is not null)
+        {
+            throw new DarkroomException(ErrorCodes.RequestInvalid, 400, $"Give either the file part '{fileField}' or '{urlField}', not both.");
+        }
+
+        return string.IsNullOrWhiteSpace(url) ? null : url.Trim();
+    }
+
+    /// <summary>The last path segment of an image URL, as the job's file name (null when it has none).</summary>
+    public static string? UrlFileName(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && Uri.UnescapeDataString(uri.AbsolutePath.TrimEnd('/')).Split('/')[^1] is { Length: > 0 } last ? last : null;
 
     /// <summary>A batch request: every file part named <c>images</c>, with one <c>operation</c> and one <c>options</c>.</summary>
     public static async Task<BatchUpload> ReadBatchAsync(

@@ -39,6 +39,10 @@ public static class ErrorCodes
     public const string ConcurrencyLimited = "rate.concurrent_jobs";
     public const string CallbackInvalid = "callback.invalid";
     public const string CallbackForbiddenHost = "callback.forbidden_host";
+    public const string UrlInvalid = "url.invalid";
+    public const string UrlForbiddenHost = "url.forbidden_host";
+    public const string UrlFetchFailed = "url.fetch_failed";
+    public const string UrlTooLarge = "url.too_large";
     public const string WebhookFailed = "webhook.failed";
     public const string WebhookRejected = "webhook.rejected";
     public const string Internal = "internal.error";

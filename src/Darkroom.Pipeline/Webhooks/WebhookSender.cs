@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Darkroom.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +22,7 @@ public sealed class WebhookSender : IDisposable
         {
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(context, o.AllowPrivateHosts, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => PublicConnector.ConnectAsync(context, o.AllowPrivateHosts, cancellationToken),
         };
         _client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(o.TimeoutSeconds) };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Darkroom-Webhooks", "1"));
@@ -44,6 +42,10 @@ public sealed class WebhookSender : IDisposable
             using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return new DeliveryResponse((int)response.StatusCode, null);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is ForbiddenAddressException forbidden)
+        {
+            return new DeliveryResponse(null, $"The callback host '{forbidden.Host}' resolves to no public address.");
+        }
         catch (HttpRequestException ex)
         {
             return new DeliveryResponse(null, ex.InnerException?.Message ?? ex.Message);
@@ -55,26 +57,4 @@ public sealed class WebhookSender : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
-
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken cancellationToken)
-    {
-        IPAddress[] addresses = await CallbackUrls.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
-        IPAddress[] allowed = allowPrivate ? addresses : [.. addresses.Where(NetworkRanges.IsPublic)];
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException($"The callback host '{context.DnsEndPoint.Host}' resolves to no public address.");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 }
