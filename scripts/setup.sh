@@ -17,5 +17,12 @@ fi
 
 node scripts/install-models.mjs
 
+# The web console's tests drive a real headless Chromium (Playwright for .NET with the system browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium (apt) for the console's browser tests"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 echo "setup: restoring NuGet packages"
 dotnet restore Darkroom.slnf --verbosity quiet

@@ -54,7 +54,7 @@ public static class DarkroomServiceCollectionExtensions
         services.AddSingleton<Caller>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.AddMissingCode);
         services.AddExceptionHandler<ProblemMapping>();
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", OpenApi.ApiDocument.Configure);
 
         // The same body limits in both hosts: Kestrel (the server's, and the Functions worker's behind
         // ConfigureFunctionsWebApplication) and the form reader default to about 30 MB otherwise.

@@ -11,7 +11,12 @@ public static class DarkroomServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         MemoryReturn.LimitArenas();
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        // The console's static files are copied beside the binaries, so it is served whatever the working directory.
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         configure?.Invoke(builder);
 
         builder.Services.AddDarkroom();
@@ -27,6 +32,8 @@ public static class DarkroomServer
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapDarkroomApi();
         return app;
     }

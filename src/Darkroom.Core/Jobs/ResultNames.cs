@@ -12,7 +12,7 @@ public static class ResultNames
         string suffix = job.Operation switch
         {
             JobOperation.RemoveBackground => job.Options.RemoveBackground?.MatteOnly == true ? "mask" : "cutout",
-            JobOperation.RemoveWatermark => "clean",
+            JobOperation.RemoveWatermark => job.Options.RemoveWatermark?.Output == Options.WatermarkOutput.Mask ? "mask" : "clean",
             _ => "result",
         };
         return $"{stem}-{suffix}{Path.GetExtension(resultBlob)}";
