@@ -145,6 +145,22 @@ public sealed class ConsoleTests
         });
     }
 
+    [TestMethod]
+    public async Task Reference_RendersEveryOperation_AndTriesOne()
+    {
+        await WithPageAsync(async page =>
+        {
+            await EnterKeyAsync(page);
+            await page.GotoAsync(new Uri(s_host.Client.BaseAddress!, "/reference.html").ToString());
+            await page.Locator("section.operation").First.WaitForAsync();
+            Assert.IsGreaterThan(20, await page.Locator("section.operation").CountAsync());
+            ILocator usage = page.Locator("section.operation", new PageLocatorOptions { HasText = "GET /api/v1/usage" });
+            await usage.Locator("button[type=submit]").ClickAsync();
+            await usage.Locator("pre.answer", new LocatorLocatorOptions { HasText = "HTTP 200" }).WaitForAsync();
+            StringAssert.Contains(await usage.Locator("pre.answer").TextContentAsync(), "\"plan\": \"pro\"");
+        });
+    }
+
     private static async Task<int> WhitePixelsAsync(IPage page) =>
         await page.EvaluateAsync<int>("() => { const c = document.getElementById('mask-canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] > 127) n++; } return n; }");
 
