@@ -77,4 +77,7 @@ public sealed class StorageWorkQueue(StorageClients clients) : IWorkQueue
         await clients.Queue(StorageNames.Poison(clients.JobQueueName)).SendMessageAsync(JsonSerializer.Serialize(lease.Item, StorageJson.Options), cancellationToken);
         await CompleteAsync(lease, cancellationToken);
     }
+
+    public async Task<long> ApproximateDepthAsync(CancellationToken cancellationToken) =>
+        (await Queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCountLong;
 }

@@ -1,3 +1,4 @@
+using Darkroom.Core.Telemetry;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -29,18 +30,32 @@ public sealed class LoadedModel(ModelSpec spec, InferenceSession session, string
     {
         if (!onePassAtATime)
         {
-            return Session.Run(runOptions, inputNames, inputs, outputNames);
+            return Timed(runOptions, inputNames, inputs, outputNames);
         }
 
         _gate.Wait();
         try
         {
-            return Session.Run(runOptions, inputNames, inputs, outputNames);
+            return Timed(runOptions, inputNames, inputs, outputNames);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Timed(RunOptions runOptions, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
+    {
+        using System.Diagnostics.Activity? span = DarkroomTelemetry.Source.StartActivity("model.run " + Spec.Id);
+        span?.SetTag("darkroom.model", Spec.Id);
+        span?.SetTag("darkroom.provider", Provider);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        IDisposableReadOnlyCollection<OrtValue> outputs = Session.Run(runOptions, inputNames, inputs, outputNames);
+        DarkroomTelemetry.ModelRunDuration.Record(
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("darkroom.model", Spec.Id),
+            new KeyValuePair<string, object?>("darkroom.provider", Provider));
+        return outputs;
     }
 
     public void Dispose()

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Darkroom.Core.Telemetry;
 using Darkroom.Core.Workflow;
 using Darkroom.Pipeline.Activities;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +16,7 @@ public sealed class ActivityDispatcher(IServiceProvider services)
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     public Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken) =>
-        ActivityRegistry.Find(name).InvokeJsonAsync(services, inputJson, cancellationToken);
+        TracedAsync(name, () => ActivityRegistry.Find(name).InvokeJsonAsync(services, inputJson, cancellationToken));
 
     /// <summary>For a host binding: runs the named activity; a DarkroomException leaves as <see cref="ActivityFailure"/>'s wire form.</summary>
     public Task<TResult> RunAsync<TRequest, TResult>(string name, TRequest request, CancellationToken cancellationToken)
@@ -27,6 +29,32 @@ public sealed class ActivityDispatcher(IServiceProvider services)
         }
 
         var activity = (IActivity<TRequest, TResult>)services.GetRequiredService(binding.ActivityType);
-        return ActivityFailure.Wrap(name, () => activity.RunAsync(request, cancellationToken));
+        return TracedAsync(name, () => ActivityFailure.Wrap(name, () => activity.RunAsync(request, cancellationToken)));
+    }
+
+    /// <summary>The activity as a span (a child of the job's run) and a duration, tagged with its outcome.</summary>
+    private static async Task<T> TracedAsync<T>(string name, Func<Task<T>> run)
+    {
+        using Activity? span = DarkroomTelemetry.Source.StartActivity("activity " + name);
+        span?.SetTag("darkroom.activity", name);
+        long started = Stopwatch.GetTimestamp();
+        string outcome = "ok";
+        try
+        {
+            return await run();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome = "error";
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        finally
+        {
+            DarkroomTelemetry.ActivityDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("darkroom.activity", name),
+                new KeyValuePair<string, object?>("darkroom.outcome", outcome));
+        }
     }
 }

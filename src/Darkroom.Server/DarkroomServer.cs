@@ -1,4 +1,5 @@
 using Darkroom.Api;
+using Darkroom.Api.Telemetry;
 using Darkroom.Core.Ports;
 using Darkroom.Server.Runner;
 
@@ -20,6 +21,7 @@ public static class DarkroomServer
         configure?.Invoke(builder);
 
         builder.Services.AddDarkroom();
+        builder.Services.AddDarkroomTelemetry(builder.Configuration, prometheus: builder.Configuration.GetValue($"{Api.Telemetry.TelemetrySetup.Section}:Prometheus", true));
         builder.Services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IWorkQueue, Azure.StorageWorkQueue>();
         builder.Services.AddSingleton<IJobStarter, QueueJobStarter>();
@@ -27,6 +29,7 @@ public static class DarkroomServer
         builder.Services.AddSingleton<WorkInFlight>();
         builder.Services.AddHostedService<QueueWorker>();
         builder.Services.AddHostedService<MemoryReturn>();
+        builder.Services.AddHostedService<QueueDepth>();
         builder.Services.AddHostedService<InboxPoller>();
 
         WebApplication app = builder.Build();
@@ -35,6 +38,7 @@ public static class DarkroomServer
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapDarkroomApi();
+        app.MapDarkroomMetrics();
         return app;
     }
 }

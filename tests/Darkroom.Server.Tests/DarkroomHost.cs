@@ -40,7 +40,8 @@ internal sealed class DarkroomHost : IAsyncDisposable
     public static string NewPrefix() => "s" + Guid.NewGuid().ToString("N")[..10];
 
     /// <param name="environment">The hosting environment; the development key is seeded only in Development.</param>
-    public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null, string environment = "Development")
+    /// <param name="services">Adds to the server's services (a test's telemetry exporter, say).</param>
+    public static async Task<DarkroomHost> StartAsync(string prefix, CancellationToken cancellationToken, Dictionary<string, string?>? settings = null, string environment = "Development", Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         int port = FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -67,6 +68,7 @@ internal sealed class DarkroomHost : IAsyncDisposable
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync(cancellationToken);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(3) };

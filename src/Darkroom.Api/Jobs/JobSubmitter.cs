@@ -1,3 +1,4 @@
+using Darkroom.Core.Telemetry;
 using System.Security.Cryptography;
 using System.Text;
 using Darkroom.Core.Errors;
@@ -93,10 +94,20 @@ public sealed class JobSubmitter(
             Webhook = callbackUrl is null ? null : new WebhookState(callbackUrl),
         };
 
+        // The job's own trace (its id is the job id) starts here, linked to the request that submitted it.
+        System.Diagnostics.Activity? caller = System.Diagnostics.Activity.Current;
+        caller?.SetTag("darkroom.job.id", jobId);
+        using System.Diagnostics.Activity? span = DarkroomTelemetry.Source.StartActivity(
+            "job.submit",
+            System.Diagnostics.ActivityKind.Internal,
+            DarkroomTelemetry.JobTrace(jobId),
+            [new("darkroom.job.id", jobId), new("darkroom.operation", submission.Operation.Name()), new("darkroom.tenant", tenant)],
+            caller is null ? null : [new System.Diagnostics.ActivityLink(caller.Context)]);
         bool committed = false;
         try
         {
             job = job with { Charge = await credits.ReserveAsync(submission.Account, jobId, submission.Operation.Name(), cancellationToken) };
+            DarkroomTelemetry.CreditsReserved.Add(job.Charge?.Credits ?? 0, new KeyValuePair<string, object?>("darkroom.operation", submission.Operation.Name()));
             await artifacts.PutAsync(job.SourceBlob, submission.Image, facts.ContentType, cancellationToken);
             if (job.BackgroundBlob is not null)
             {
@@ -111,6 +122,7 @@ public sealed class JobSubmitter(
             await jobs.TryCreateAsync(job, cancellationToken);
             await starter.StartAsync(job.ToInput(), cancellationToken);
             committed = true;
+            DarkroomTelemetry.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("darkroom.operation", submission.Operation.Name()));
             return new SubmitOutcome(job, Created: true);
         }
         finally

@@ -21,6 +21,9 @@ public interface IWorkQueue
 
     /// <summary>Moves the message to the poison queue.</summary>
     Task DeadLetterAsync(WorkLease lease, CancellationToken cancellationToken);
+
+    /// <summary>About how many messages wait (visible or not yet), for the queue-depth metric.</summary>
+    Task<long> ApproximateDepthAsync(CancellationToken cancellationToken);
 }
 
 /// <param name="Failures">How many runs of this job failed at the host boundary (not how often it was picked up: a

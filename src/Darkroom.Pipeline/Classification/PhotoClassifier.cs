@@ -65,6 +65,7 @@ public sealed class PhotoClassifier(
         }
 
         await store.RecordRequestAsync(tenant, clock.GetUtcNow(), outcome.Cached ? ClassifyMethods.Cache : outcome.Result.Method, outcome.Result.Category, CancellationToken.None);
+        Core.Telemetry.DarkroomTelemetry.ClassifyCacheLookups.Add(1, new KeyValuePair<string, object?>("darkroom.cache.hit", outcome.Cached));
         return outcome;
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Darkroom.Core.Errors;
 using Darkroom.Core.Jobs;
 using Darkroom.Core.Ports;
+using Darkroom.Core.Telemetry;
 using Darkroom.Core.Workflow;
 using Darkroom.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -39,12 +41,24 @@ internal sealed class LocalWorkflowRunner(
             return;
         }
 
+        // Every run of the job, in whichever process, is a span of the job's one trace.
+        using Activity? span = DarkroomTelemetry.Source.StartActivity(
+            "job.run",
+            ActivityKind.Internal,
+            DarkroomTelemetry.JobTrace(job.JobId),
+            [new("darkroom.job.id", job.JobId), new("darkroom.operation", job.Operation.Name()), new("darkroom.run", job.Runs), new("darkroom.run.id", RunId)]);
+        long started = Stopwatch.GetTimestamp();
         var context = new ReplayingWorkflowContext(job, history, RunId, _services, cancellationToken);
         logger.JobStarted(job.JobId, job.Runs, history.Count);
         JobOutcome outcome;
         try
         {
             outcome = await JobWorkflow.RunAsync(context, job.ToInput());
+            span?.SetTag("darkroom.status", outcome.Status.ToString().ToLowerInvariant());
+            DarkroomTelemetry.JobRunDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("darkroom.operation", job.Operation.Name()),
+                new KeyValuePair<string, object?>("darkroom.status", outcome.Status.ToString().ToLowerInvariant()));
         }
         catch (WorkflowParkedException parked)
         {
