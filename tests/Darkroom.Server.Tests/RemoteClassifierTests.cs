@@ -21,6 +21,8 @@ public sealed class RemoteClassifierTests
     private static readonly ConcurrentQueue<(string? Authorization, JsonDocument Body)> Requests = new();
     private static WebApplication s_fake = null!;
     private static DarkroomHost s_host = null!;
+    private static readonly ConcurrentQueue<string> AzureCalls = new();
+    private static string s_fakeBase = "";
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -48,7 +50,13 @@ public sealed class RemoteClassifierTests
                     return Results.Text(Completion(next), "application/json");
             }
         });
+        s_fake.MapPost("/az/openai/deployments/{deployment}/chat/completions", (HttpContext http, string deployment) =>
+        {
+            AzureCalls.Enqueue($"{deployment}|{http.Request.Query["api-version"]}|{http.Request.Headers["api-key"]}|{http.Request.Headers.Authorization}");
+            return Results.Text(Completion("""{"category":"foods","confidence":0.9,"description":"A cup."}"""), "application/json");
+        });
         await s_fake.StartAsync(context.CancellationToken);
+        s_fakeBase = $"http://127.0.0.1:{port}";
         s_host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken, new()
         {
             ["Darkroom:Inference:Preload"] = "",
@@ -122,6 +130,27 @@ public sealed class RemoteClassifierTests
         JsonElement image = body.GetProperty("messages")[1].GetProperty("content")[1];
         Assert.AreEqual("image_url", image.GetProperty("type").GetString());
         StringAssert.StartsWith(image.GetProperty("image_url").GetProperty("url").GetString(), "data:image/jpeg;base64,");
+    }
+
+    [TestMethod]
+    public async Task AzureFlavor_CallsTheDeployment_WithApiKeyAndApiVersion()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        await using DarkroomHost azure = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), ct, new()
+        {
+            ["Darkroom:Inference:Preload"] = "",
+            ["Darkroom:Classify:Remote:Endpoint"] = s_fakeBase + "/az",
+            ["Darkroom:Classify:Remote:ApiKey"] = "az-key",
+            ["Darkroom:Classify:Remote:Model"] = "vision-test",
+            ["Darkroom:Classify:Remote:Flavor"] = "azure",
+            ["Darkroom:Classify:Remote:ApiVersion"] = "2024-10-21",
+        });
+
+        ClassificationView view = await ClassifyTests.ClassifyAsync(azure.Client, TestImages.Plain(300, 200, grey: 90), "plain.png", ct);
+
+        Assert.AreEqual("foods", view.Category);
+        Assert.IsTrue(AzureCalls.TryDequeue(out string? call));
+        Assert.AreEqual("vision-test|2024-10-21|az-key|", call, $"{call}: deployment in the path, api-version in the query, api-key header and no bearer token");
     }
 
     private static string Completion(string content) => JsonSerializer.Serialize(new

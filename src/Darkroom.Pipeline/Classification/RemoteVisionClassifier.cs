@@ -1,25 +1,30 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Darkroom.Core.Classification;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using NetVips;
+using OpenAI;
 
 namespace Darkroom.Pipeline.Classification;
 
 /// <summary>
-/// A vision model behind an OpenAI-compatible chat-completions API, asked for strict JSON. Anything but a
-/// well-formed answer with a known category (an HTTP error, a time-out, prose, an invented category) makes the
-/// step pass, so the chain falls back; it never guesses.
+/// A vision model behind an OpenAI-compatible chat-completions API (OpenAI, DashScope's compatible mode, any such
+/// endpoint) or Azure OpenAI, through Microsoft.Extensions.AI's <see cref="IChatClient"/>, asked for strict JSON.
+/// Anything but a well-formed answer with a known category (an HTTP error, a time-out, prose, an invented category)
+/// makes the step pass, so the chain falls back; it never guesses. No retries here: the chain's budget is the limit.
 /// </summary>
-public sealed class RemoteVisionClassifier(HttpClient http, IOptions<ClassifyOptions> options) : IClassifierStep
+public sealed class RemoteVisionClassifier(HttpClient http, IOptions<ClassifyOptions> options) : IClassifierStep, IDisposable
 {
     public const string Prompt =
         "Classify the photo into exactly one category: social_activities (several people together), pets, single_person, foods, "
         + "travel_scenery, screenshot (phone or desktop UI), idcard (identity card, passport, driving licence), other. "
         + "Answer only with JSON: {\"category\": one of those names, \"confidence\": 0 to 1, \"description\": one short sentence}.";
+
+    private readonly Lazy<IChatClient?> _client = new(() => Create(http, options.Value.Remote));
 
     public string Name => "remote";
 
@@ -28,48 +33,101 @@ public sealed class RemoteVisionClassifier(HttpClient http, IOptions<ClassifyOpt
     public async Task<StepOutcome> ClassifyAsync(ClassifierInput input, CancellationToken cancellationToken)
     {
         RemoteClassifierOptions remote = options.Value.Remote;
-        if (string.IsNullOrWhiteSpace(remote.Endpoint))
+        if (_client.Value is not { } client)
         {
             return StepOutcome.Pass("no remote endpoint configured");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url(remote)) { Content = JsonContent.Create(Body(input, remote)) };
-        if (remote.Flavor == "azure")
-        {
-            request.Headers.Add("api-key", remote.ApiKey);
-        }
-        else if (remote.ApiKey.Length > 0)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", remote.ApiKey);
-        }
-
-        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return StepOutcome.Pass($"endpoint answered HTTP {(int)response.StatusCode}");
-        }
-
-        string json = await response.Content.ReadAsStringAsync(cancellationToken);
-        return Parse(json, remote.Model);
-    }
-
-    /// <summary>Reads choices[0].message.content as the JSON the prompt asks for; anything else passes.</summary>
-    public static StepOutcome Parse(string responseJson, string model)
-    {
+        ChatResponse response;
         try
         {
-            JsonNode? root = JsonNode.Parse(responseJson);
-            string? content = root?["choices"]?[0]?["message"]?["content"]?.GetValue<string>();
-            if (content is null)
-            {
-                return StepOutcome.Pass("response has no choices[0].message.content");
-            }
+            response = await client.GetResponseAsync(Messages(input, remote), Settings(), cancellationToken);
+        }
+        catch (ClientResultException ex) when (ex.Status > 0)
+        {
+            return StepOutcome.Pass($"endpoint answered HTTP {ex.Status}");
+        }
+        catch (ClientResultException ex)
+        {
+            return StepOutcome.Pass($"endpoint unreachable: {ex.Message}");
+        }
 
+        return ParseAnswer(response.Text, response.ModelId, remote.Model);
+    }
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+        {
+            _client.Value?.Dispose();
+        }
+    }
+
+    /// <summary>The chat client for the configured endpoint, or null when none is configured.</summary>
+    private static IChatClient? Create(HttpClient http, RemoteClassifierOptions remote)
+    {
+        if (string.IsNullOrWhiteSpace(remote.Endpoint))
+        {
+            return null;
+        }
+
+        string baseUrl = remote.Endpoint.TrimEnd('/');
+        var settings = new OpenAIClientOptions
+        {
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = Timeout.InfiniteTimeSpan,
+            Endpoint = new Uri(remote.Flavor == "azure" ? $"{baseUrl}/openai/deployments/{Uri.EscapeDataString(remote.Model)}" : baseUrl),
+        };
+        if (remote.Flavor == "azure")
+        {
+            // Azure OpenAI's deployment API: the api-key header instead of a bearer token, and an api-version.
+            settings.AddPolicy(new AzureDeploymentPolicy(remote.ApiKey, remote.ApiVersion), PipelinePosition.BeforeTransport);
+        }
+
+        var credential = new ApiKeyCredential(remote.ApiKey.Length > 0 ? remote.ApiKey : "none");
+        return new OpenAI.Chat.ChatClient(remote.Model, credential, settings).AsIChatClient();
+    }
+
+    private static ChatOptions Settings() => new()
+    {
+        Temperature = 0,
+        MaxOutputTokens = 200,
+        ResponseFormat = ChatResponseFormat.Json,
+    };
+
+    private static List<ChatMessage> Messages(ClassifierInput input, RemoteClassifierOptions remote)
+    {
+        using Image small = input.Upright.ThumbnailImage(remote.MaxImageSide, height: remote.MaxImageSide, size: Enums.Size.Down);
+        using Image rgb = small.HasAlpha() ? small.Flatten(background: [255, 255, 255]) : small.Copy();
+        byte[] jpeg = rgb.JpegsaveBuffer(q: 85);
+        var image = new DataContent(jpeg, "image/jpeg")
+        {
+            // A small image at low detail: the category needs no more, and it costs the fewest tokens.
+            RawRepresentation = OpenAI.Chat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(jpeg), "image/jpeg", OpenAI.Chat.ChatImageDetailLevel.Low),
+        };
+        return
+        [
+            new ChatMessage(ChatRole.System, Prompt),
+            new ChatMessage(ChatRole.User, [new TextContent("Classify this photo."), image]),
+        ];
+    }
+
+    /// <summary>Reads the answer's text as the JSON the prompt asks for; anything else passes.</summary>
+    public static StepOutcome ParseAnswer(string? content, string? answeredBy, string model)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return StepOutcome.Pass("the answer has no text");
+        }
+
+        try
+        {
             JsonNode? answer = JsonNode.Parse(StripFence(content));
             string? category = answer?["category"]?.GetValue<string>();
             double confidence = answer?["confidence"]?.GetValue<double>() ?? -1;
             string description = answer?["description"]?.GetValue<string>() ?? "";
-            string version = root?["model"]?.GetValue<string>() ?? model;
+            string version = answeredBy ?? model;
             if (!Categories.IsKnown(category))
             {
                 return StepOutcome.Pass($"answer names no known category ('{category}')");
@@ -102,38 +160,28 @@ public sealed class RemoteVisionClassifier(HttpClient http, IOptions<ClassifyOpt
         return trimmed;
     }
 
-    private static Uri Url(RemoteClassifierOptions remote)
+    /// <summary>Azure OpenAI's deployment API: <c>api-key</c> instead of the bearer token, and <c>api-version</c> on every call.</summary>
+    private sealed class AzureDeploymentPolicy(string apiKey, string apiVersion) : PipelinePolicy
     {
-        string baseUrl = remote.Endpoint.TrimEnd('/');
-        return new Uri(remote.Flavor == "azure"
-            ? $"{baseUrl}/openai/deployments/{Uri.EscapeDataString(remote.Model)}/chat/completions?api-version={Uri.EscapeDataString(remote.ApiVersion)}"
-            : $"{baseUrl}/chat/completions");
-    }
-
-    private static object Body(ClassifierInput input, RemoteClassifierOptions remote)
-    {
-        using Image small = input.Upright.ThumbnailImage(remote.MaxImageSide, height: remote.MaxImageSide, size: Enums.Size.Down);
-        using Image rgb = small.HasAlpha() ? small.Flatten(background: [255, 255, 255]) : small.Copy();
-        string dataUrl = "data:image/jpeg;base64," + Convert.ToBase64String(rgb.JpegsaveBuffer(q: 85));
-        return new
+        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
         {
-            model = remote.Model,
-            temperature = 0,
-            max_tokens = 200,
-            response_format = new { type = "json_object" },
-            messages = new object[]
-            {
-                new { role = "system", content = Prompt },
-                new
-                {
-                    role = "user",
-                    content = new object[]
-                    {
-                        new { type = "text", text = "Classify this photo." },
-                        new { type = "image_url", image_url = new { url = dataUrl, detail = "low" } },
-                    },
-                },
-            },
-        };
+            Adjust(message);
+            ProcessNext(message, pipeline, currentIndex);
+        }
+
+        public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            Adjust(message);
+            await ProcessNextAsync(message, pipeline, currentIndex);
+        }
+
+        private void Adjust(PipelineMessage message)
+        {
+            message.Request.Headers.Remove("Authorization");
+            message.Request.Headers.Set("api-key", apiKey);
+            var uri = new UriBuilder(message.Request.Uri!);
+            uri.Query = (string.IsNullOrEmpty(uri.Query) ? "" : uri.Query.TrimStart('?') + "&") + "api-version=" + Uri.EscapeDataString(apiVersion);
+            message.Request.Uri = uri.Uri;
+        }
     }
 }
