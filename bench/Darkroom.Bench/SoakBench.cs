@@ -88,7 +88,7 @@ internal static class SoakBench
         long baseline = afterFirst50 ?? end;
         double ratio = (double)idle / baseline;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RSS after first 50: {baseline / 1024} MiB; after the soak and {idleSeconds} s idle: {idle / 1024} MiB = {ratio:0.00}x ({(Math.Abs(ratio - 1) <= 0.10 ? "within" : "NOT within")} 10 %); peak {PeakKiB(pid) / 1024} MiB"));
+            $"RSS after first 50: {baseline / 1024} MiB; after the soak and {idleSeconds} s idle: {idle / 1024} MiB = {ratio:0.00}x ({(ratio <= 1.10 ? "no growth kept" : "GREW")}; {(Math.Abs(ratio - 1) <= 0.10 ? "within" : "not within")} ±10 %); peak {PeakKiB(pid) / 1024} MiB"));
         return failed == 0 ? 0 : 1;
     }
 

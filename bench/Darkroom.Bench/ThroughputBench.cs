@@ -61,7 +61,8 @@ internal static class ThroughputBench
 
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Add("X-API-Key", key);
-        await CutOutAsync(http, files[0]);   // the server is warm, as the anchor is after its warm-up
+        string provider = await CutOutAsync(http, files[0]);   // the server is warm, as the anchor is after its warm-up
+        Console.WriteLine($"Darkroom's segmentation runs on: {provider} (X-Darkroom-Execution-Provider)");
         foreach (int c in Concurrencies)
         {
             File.WriteAllText($"/proc/{pid}/clear_refs", "5");
@@ -101,7 +102,8 @@ internal static class ThroughputBench
     private static void Print((string Who, int Concurrency, double PerSecond, double PeakMiB) row) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {row.Who} | {row.Concurrency} | {row.PerSecond:0.000} images/s | {row.PeakMiB:0} MiB |"));
 
-    private static async Task CutOutAsync(HttpClient http, string file)
+    /// <summary>One cut-out; returns the execution provider the job says its model ran on.</summary>
+    private static async Task<string> CutOutAsync(HttpClient http, string file)
     {
         using var form = new MultipartFormDataContent();
         var part = new ByteArrayContent(File.ReadAllBytes(file));
@@ -114,6 +116,7 @@ internal static class ThroughputBench
         }
 
         await response.Content.ReadAsByteArrayAsync();
+        return response.Headers.TryGetValues("X-Darkroom-Execution-Provider", out IEnumerable<string>? values) ? string.Join(",", values) : "(not said)";
     }
 
     private static double PeakMiB(int pid)

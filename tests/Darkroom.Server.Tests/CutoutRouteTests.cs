@@ -91,6 +91,7 @@ public sealed class CutoutRouteTests
         // remove.bg's response headers.
         string Header(string name) => response.Headers.GetValues(name).Single();
         Assert.AreEqual("photo", Header("X-Type"));
+        Assert.AreEqual("cpu", Header("X-Darkroom-Execution-Provider"), "the provider the model actually ran on, per job");
         Assert.AreEqual("451", Header("X-Width"));
         Assert.AreEqual("300", Header("X-Height"));
         Assert.IsGreaterThan(0, int.Parse(Header("X-Credits-Charged"), System.Globalization.CultureInfo.InvariantCulture));

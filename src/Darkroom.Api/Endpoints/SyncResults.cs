@@ -46,6 +46,11 @@ public static class SyncResults
         headers["X-Width"] = result.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["X-Height"] = result.Height.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["X-Credits-Charged"] = (job.Charge?.Credits ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (result.ExecutionProvider is { } provider)
+        {
+            headers["X-Darkroom-Execution-Provider"] = provider;
+        }
+
         if (result.Subject is { } subject)
         {
             headers["X-Type"] = subject.Type.ToString().ToLowerInvariant();

@@ -1,8 +1,12 @@
 namespace Darkroom.Core.Jobs;
 
-/// <summary>The artifact a finished job produced; for watermark removal, what was done in each region of the mask.</summary>
+/// <summary>
+/// The artifact a finished job produced; for watermark removal, what was done in each region of the mask; for a
+/// cut-out, the model that made the matte and the execution provider it actually ran on (<c>cpu</c>, <c>cuda</c>).
+/// </summary>
 public sealed record JobResult(
-    string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null, ForegroundBox? Foreground = null);
+    string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null, ForegroundBox? Foreground = null,
+    string? Model = null, string? ExecutionProvider = null);
 
 /// <summary>A cut-out's subject: the box (in the input photo's pixels) of everything its alpha keeps.</summary>
 public sealed record ForegroundBox(int Left, int Top, int Width, int Height);
