@@ -113,6 +113,10 @@ public sealed class HttpFunctions(
     public async Task<IResult> Classify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Classify)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await ClassifyApi.Classify(req, Classifying, req.HttpContext.RequestAborted));
 
+    [Function("LocalClassify")]
+    public async Task<IResult> LocalClassify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.LocalClassify)] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await ClassifyApi.LocalClassify(req, Classifying, req.HttpContext.RequestAborted));
+
     [Function("ClassifyBatch")]
     public async Task<IResult> ClassifyBatch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ClassifyBatch)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await ClassifyApi.ClassifyBatch(req, Classifying, req.HttpContext.RequestAborted));

@@ -24,6 +24,7 @@ public static class ApiRoutes
     public const string Classify = Version + "/classify";
     public const string ClassifyBatch = Classify + "/batch";
     public const string ClassifyCheckCache = Classify + "/check-cache";
+    public const string LocalClassify = Version + "/local-classify";
     public const string Stats = Version + "/stats";
     public const string StatsToday = Stats + "/today";
     public const string StatsCacheEfficiency = Stats + "/cache-efficiency";

@@ -29,7 +29,7 @@ public sealed class JobWorkflowTests
             },
             context.Calls);
         Assert.AreEqual(JobStatus.Completed, outcome.Status);
-        Assert.AreEqual(Result, outcome.Result);
+        Assert.AreEqual(Result with { Model = "isnet", ExecutionProvider = "cpu" }, outcome.Result, "the job says which model made the matte and where it ran");
         CollectionAssert.AreEqual(new[] { "validate", "subject", "segment", "compose", "persist" }, outcome.Timings.Select(t => t.Stage).ToArray());
         CollectionAssert.AreEqual(new[] { 5, 15, 25, 60, 90 }, context.Progress.Select(p => p.Percent).ToArray());
 

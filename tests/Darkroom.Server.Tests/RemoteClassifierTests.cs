@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Darkroom.Core.Classification;
 using Microsoft.AspNetCore.Builder;
@@ -151,6 +152,76 @@ public sealed class RemoteClassifierTests
         Assert.AreEqual("foods", view.Category);
         Assert.IsTrue(AzureCalls.TryDequeue(out string? call));
         Assert.AreEqual("vision-test|2024-10-21|az-key|", call, $"{call}: deployment in the path, api-version in the query, api-key header and no bearer token");
+    }
+
+    [TestMethod]
+    public async Task LocalClassify_NeverCallsTheRemoteModel_AndSaysSo()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        int before = Requests.Count;
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Plain(320, 200, grey: 60)), "image", "plain.png" } };
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/local-classify", form, ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        ClassificationView view = (await response.Content.ReadFromJsonAsync<ClassificationView>(Json.Options, ct))!;
+        Assert.AreEqual(before, Requests.Count, "no request reached the remote endpoint");
+        Assert.AreEqual(Categories.Other, view.Category);
+        Assert.IsFalse(view.Steps.Any(s => s.Step == "remote"), string.Join(" | ", view.Steps.Select(s => s.Step)));
+        StringAssert.Contains(view.Description, "remote endpoint", "the answer says what would decide such photos");
+    }
+
+    [TestMethod]
+    [DataRow("local-only", new[] { "idcard", "screenshot" })]
+    [DataRow("remote-first", new[] { "remote" })]
+    [DataRow("local-first", new[] { "idcard", "screenshot", "remote" })]
+    public async Task Modes_OrderTheSteps(string mode, string[] steps)
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        Script.Clear();
+        Script.Enqueue("""{"category":"pets","confidence":0.95,"description":"A dog."}""");
+        await using DarkroomHost host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), ct, new()
+        {
+            ["Darkroom:Inference:Preload"] = "",
+            ["Darkroom:Classify:Mode"] = mode,
+            ["Darkroom:Classify:Remote:Endpoint"] = s_fakeBase + "/v1",
+            ["Darkroom:Classify:Remote:Model"] = "vision-test",
+        });
+        int before = Requests.Count;
+
+        ClassificationView view = await ClassifyTests.ClassifyAsync(host.Client, TestImages.Plain(300, 200, grey: 140), "plain.png", ct);
+
+        CollectionAssert.AreEqual(steps, view.Steps.Select(s => s.Step).ToArray(), $"{mode}: {string.Join(" | ", view.Steps.Select(s => $"{s.Step} {s.Outcome}"))}");
+        Assert.AreEqual(mode == "local-only" ? before : before + 1, Requests.Count);
+        Assert.AreEqual(mode == "local-only" ? Categories.Other : "pets", view.Category);
+    }
+
+    [TestMethod]
+    public async Task Providers_FailOverInOrder_ToTheFirstThatAnswers()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        Script.Clear();
+        Script.Enqueue("500");
+        Script.Enqueue("""{"category":"foods","confidence":0.9,"description":"Soup."}""");
+        int dead = FreePort.Next();   // nothing listens there
+        await using DarkroomHost host = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), ct, new()
+        {
+            ["Darkroom:Inference:Preload"] = "",
+            ["Darkroom:Classify:Remote:Endpoint"] = $"http://127.0.0.1:{dead}/v1",
+            ["Darkroom:Classify:Remotes:0:Endpoint"] = s_fakeBase + "/v1",
+            ["Darkroom:Classify:Remotes:0:Model"] = "first-fallback",
+            ["Darkroom:Classify:Remotes:1:Endpoint"] = s_fakeBase + "/v1",
+            ["Darkroom:Classify:Remotes:1:Model"] = "second-fallback",
+        });
+
+        ClassificationView view = await ClassifyTests.ClassifyAsync(host.Client, TestImages.Plain(300, 200, grey: 33), "plain.png", ct);
+
+        string remote = view.Steps.Single(s => s.Step == "remote").Outcome;
+        TestContext.WriteLine(remote);
+        Assert.AreEqual("foods", view.Category, remote);
+        Assert.AreEqual("second-fallback", view.Model, "the unreachable one and the one that answered 500 were passed over");
+        StringAssert.Contains(remote, "HTTP 500");
+        StringAssert.Contains(remote, "unreachable");
     }
 
     private static string Completion(string content) => JsonSerializer.Serialize(new

@@ -43,6 +43,8 @@ public static partial class ClassifyApi
             .ProducesProblem(400).ProducesProblem(402).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         group.MapPost("/batch", ClassifyBatch).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").ProducesProblem(400);
         group.MapPost("/check-cache", CheckCache).ProducesProblem(400);
+        app.MapPost($"{JobsApi.BasePath}/local-classify", LocalClassify).WithTags("Classify").DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+            .ProducesProblem(400).ProducesProblem(402).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         return app;
     }
 
@@ -51,6 +53,14 @@ public static partial class ClassifyApi
         Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
         Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, services.Fetcher, cancellationToken);
         return TypedResults.Ok(await ClassifyOneAsync(account, upload.Image, services, cancellationToken));
+    }
+
+    /// <summary>The local steps only: never a remote call, whatever the configured mode (a cached answer is still returned).</summary>
+    public static async Task<Ok<ClassificationView>> LocalClassify(HttpRequest request, [Microsoft.AspNetCore.Http.AsParameters] ClassifyServices services, CancellationToken cancellationToken)
+    {
+        Account account = (await services.Caller.KeyOfAsync(request.HttpContext)).ToAccount();
+        Upload upload = await UploadReader.ReadAsync(request, services.Probe, services.Imaging.Value, services.Fetcher, cancellationToken);
+        return TypedResults.Ok(await ClassifyOneAsync(account, upload.Image, services, cancellationToken, localOnly: true));
     }
 
     public static async Task<Ok<ClassifyBatchView>> ClassifyBatch(HttpRequest request, [Microsoft.AspNetCore.Http.AsParameters] ClassifyServices services, CancellationToken cancellationToken)
@@ -104,7 +114,7 @@ public static partial class ClassifyApi
         return TypedResults.Ok(new CheckCacheView(hits, [.. distinct.Except(hits.Select(h => h.Sha256), StringComparer.Ordinal)]));
     }
 
-    private static async Task<ClassificationView> ClassifyOneAsync(Account account, byte[] bytes, ClassifyServices services, CancellationToken cancellationToken)
+    private static async Task<ClassificationView> ClassifyOneAsync(Account account, byte[] bytes, ClassifyServices services, CancellationToken cancellationToken, bool localOnly = false)
     {
         PlanLimits limits = services.Credits.LimitsOf(account);
         PlanChecks.CheckBytes(account, bytes.LongLength, limits);
@@ -115,7 +125,8 @@ public static partial class ClassifyApi
             bytes,
             facts,
             (sha, ct) => services.Credits.ChargeNowAsync(account, $"classify-{sha}", JobOperations.ClassifyName, ct),
-            cancellationToken);
+            cancellationToken,
+            localOnly);
         return outcome.ToView();
     }
 

@@ -89,6 +89,7 @@ public static class ApiDocument
         ["POST /api/v1/batches"] = new("Start up to 50 jobs in one request", null, BatchForm),
         ["GET /api/v1/batches/{id}"] = new("A batch's items and summary"),
         ["POST /api/v1/classify"] = new("Classify one photo into the eight categories (synchronous)", null, ClassifyForm),
+        ["POST /api/v1/local-classify"] = new("Classify one photo with the local steps only (never a remote call)", null, ClassifyForm),
         ["POST /api/v1/classify/batch"] = new("Classify up to 50 photos in parallel", null, [new("images", true, true, "One part per photo.", Array: true)]),
         ["POST /api/v1/classify/check-cache"] = new("Which photos (by SHA-256) are already classified"),
         ["GET /api/v1/usage"] = new("The caller's plan, quota and use this month"),

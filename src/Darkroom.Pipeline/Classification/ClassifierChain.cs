@@ -16,13 +16,14 @@ public sealed class ClassifierChain(IEnumerable<IClassifierStep> steps, IOptions
     private readonly Dictionary<string, IClassifierStep> _steps = steps.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The chain as configured, for the cache version and /health-like reporting.</summary>
-    public string Describe() => string.Join(">", options.Value.Chain);
+    public string Describe() => string.Join(">", options.Value.Steps());
 
-    public async Task<ClassificationResult> ClassifyAsync(ClassifierInput input, CancellationToken cancellationToken)
+    /// <param name="localOnly">Skip every remote step, whatever the mode (<c>/local-classify</c>).</param>
+    public async Task<ClassificationResult> ClassifyAsync(ClassifierInput input, CancellationToken cancellationToken, bool localOnly = false)
     {
         ClassifyOptions o = options.Value;
         var timings = new List<ClassifierStepTiming>();
-        foreach (string name in o.Chain)
+        foreach (string name in o.Steps(localOnly))
         {
             if (!_steps.TryGetValue(name, out IClassifierStep? step))
             {
@@ -59,7 +60,9 @@ public sealed class ClassifierChain(IEnumerable<IClassifierStep> steps, IOptions
         return new ClassificationResult(
             Categories.Other,
             UndecidedConfidence,
-            "No classifier in the chain could decide; configure an ImageNet model or a remote endpoint for photos of people, pets, food and places.",
+            localOnly || o.Mode == "local-only"
+                ? "No local step could decide; only screenshots and ID documents are decided locally, so photos of people, pets, food and places need a remote endpoint (Darkroom:Classify:Remote)."
+                : "No classifier in the chain could decide; configure a remote endpoint (Darkroom:Classify:Remote) for photos of people, pets, food and places.",
             ClassifyMethods.Local,
             "chain",
             o.Version,

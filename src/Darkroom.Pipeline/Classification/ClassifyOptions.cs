@@ -10,6 +10,28 @@ public sealed class ClassifyOptions
     /// <summary>The steps, in order: <c>idcard</c>, <c>screenshot</c>, <c>remote</c>. The first confident answer wins.</summary>
     public string[] Chain { get; set; } = ["idcard", "screenshot", "remote"];
 
+    /// <summary>
+    /// <c>chain</c> runs <see cref="Chain"/> as written; the presets reorder it: <c>remote-first</c> (the remote
+    /// model, then the local steps as fallback), <c>local-first</c> (the local steps, the remote model only when none
+    /// is sure) and <c>local-only</c> (never a remote call; nothing is sent anywhere).
+    /// </summary>
+    [RegularExpression("^(chain|remote-first|local-first|local-only)$")]
+    public string Mode { get; set; } = "chain";
+
+    /// <summary>The step names that run locally (everything in the chain but <c>remote</c>).</summary>
+    public IEnumerable<string> LocalSteps => Chain.Where(s => !s.Equals(RemoteStep, StringComparison.OrdinalIgnoreCase));
+
+    public const string RemoteStep = "remote";
+
+    /// <summary>The steps in the order <see cref="Mode"/> gives them; <paramref name="localOnly"/> drops the remote one.</summary>
+    public IReadOnlyList<string> Steps(bool localOnly = false) => (localOnly ? "local-only" : Mode) switch
+    {
+        "remote-first" => [RemoteStep, .. LocalSteps],
+        "local-first" => [.. LocalSteps, RemoteStep],
+        "local-only" => [.. LocalSteps],
+        _ => Chain,
+    };
+
     /// <summary>Time budget per step in milliseconds; a step past it is skipped and the chain goes on.</summary>
     public Dictionary<string, int> StepBudgetMs { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -39,6 +61,16 @@ public sealed class ClassifyOptions
 
     public RemoteClassifierOptions Remote { get; set; } = new();
 
+    /// <summary>
+    /// Further remote providers, tried in order after <see cref="Remote"/> when it fails (an HTTP error, no answer
+    /// within its <see cref="RemoteClassifierOptions.TimeoutMs"/>, unreachable): any OpenAI-compatible endpoint
+    /// (DashScope's compatible mode for Qwen-VL, say) or Azure OpenAI.
+    /// </summary>
+    public List<RemoteClassifierOptions> Remotes { get; set; } = [];
+
+    /// <summary>Every configured provider, in the order they are tried.</summary>
+    public IEnumerable<RemoteClassifierOptions> Providers => new[] { Remote }.Concat(Remotes).Where(r => !string.IsNullOrWhiteSpace(r.Endpoint));
+
     public int BudgetOf(string step) => StepBudgetMs.TryGetValue(step, out int ms) ? ms : 5000;
 }
 
@@ -63,4 +95,8 @@ public sealed class RemoteClassifierOptions
     /// <summary>The photo is sent as a JPEG at most this many pixels a side (cost and latency).</summary>
     [Range(64, 4096)]
     public int MaxImageSide { get; set; } = 768;
+
+    /// <summary>One provider's own time limit, so a slow one leaves time for the next (the step's budget still bounds all).</summary>
+    [Range(100, 120_000)]
+    public int TimeoutMs { get; set; } = 10_000;
 }

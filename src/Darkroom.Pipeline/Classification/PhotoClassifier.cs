@@ -35,13 +35,19 @@ public sealed class PhotoClassifier(
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <param name="onMiss">Runs before the chain when this call is the one that classifies (charging for it); may throw to refuse.</param>
+    /// <param name="localOnly">
+    /// The local steps only (<c>/local-classify</c>): a cached answer is still returned (no remote call is made for it
+    /// now), but a miss runs only the local steps and is not cached, so it never stands in for the full chain's answer.
+    /// </param>
     public async Task<ClassifyOutcome> ClassifyAsync(
-        string tenant, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken)
+        string tenant, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken, bool localOnly = false)
     {
         var stopwatch = Stopwatch.StartNew();
         string sha = Sha256(bytes);
-        string key = $"{tenant}|{sha}";
-        var mine = new Lazy<Task<ClassifyOutcome>>(() => RunOnceAsync(tenant, sha, bytes, facts, onMiss, cancellationToken));
+        string key = localOnly ? $"{tenant}|{sha}|local" : $"{tenant}|{sha}";
+        var mine = new Lazy<Task<ClassifyOutcome>>(() => localOnly
+            ? RunLocalAsync(tenant, sha, bytes, facts, onMiss, cancellationToken)
+            : RunOnceAsync(tenant, sha, bytes, facts, onMiss, cancellationToken));
         Lazy<Task<ClassifyOutcome>> flight = _inFlight.GetOrAdd(key, mine);
         ClassifyOutcome outcome;
         try
@@ -83,6 +89,24 @@ public sealed class PhotoClassifier(
         }
 
         return hits;
+    }
+
+    private async Task<ClassifyOutcome> RunLocalAsync(
+        string tenant, string sha, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(tenant, sha, options.Value.Version, cancellationToken) is { } entry)
+        {
+            await store.RecordHitAsync(tenant, sha, cancellationToken);
+            return new ClassifyOutcome(sha, entry.Result, Cached: true, 0);
+        }
+
+        if (onMiss is not null)
+        {
+            await onMiss(sha, cancellationToken);
+        }
+
+        using var input = new ClassifierInput(bytes, facts, detector, recognizer);
+        return new ClassifyOutcome(sha, await chain.ClassifyAsync(input, cancellationToken, localOnly: true), Cached: false, 0);
     }
 
     private async Task<ClassifyOutcome> RunOnceAsync(

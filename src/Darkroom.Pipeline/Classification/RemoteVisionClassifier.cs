@@ -24,53 +24,82 @@ public sealed class RemoteVisionClassifier(HttpClient http, IOptions<ClassifyOpt
         + "travel_scenery, screenshot (phone or desktop UI), idcard (identity card, passport, driving licence), other. "
         + "Answer only with JSON: {\"category\": one of those names, \"confidence\": 0 to 1, \"description\": one short sentence}.";
 
-    private readonly Lazy<IChatClient?> _client = new(() => Create(http, options.Value.Remote));
+    private readonly Dictionary<RemoteClassifierOptions, IChatClient> _clients = [];
 
-    public string Name => "remote";
+    public string Name => ClassifyOptions.RemoteStep;
 
     public string Method => ClassifyMethods.Remote;
 
+    /// <summary>Asks each configured provider in turn; the next is tried only when one fails (error, time-out, unreachable).</summary>
     public async Task<StepOutcome> ClassifyAsync(ClassifierInput input, CancellationToken cancellationToken)
     {
-        RemoteClassifierOptions remote = options.Value.Remote;
-        if (_client.Value is not { } client)
+        RemoteClassifierOptions[] providers = [.. options.Value.Providers];
+        if (providers.Length == 0)
         {
             return StepOutcome.Pass("no remote endpoint configured");
         }
 
-        ChatResponse response;
-        try
+        var failures = new List<string>();
+        foreach (RemoteClassifierOptions remote in providers)
         {
-            response = await client.GetResponseAsync(Messages(input, remote), Settings(), cancellationToken);
-        }
-        catch (ClientResultException ex) when (ex.Status > 0)
-        {
-            return StepOutcome.Pass($"endpoint answered HTTP {ex.Status}");
-        }
-        catch (ClientResultException ex)
-        {
-            return StepOutcome.Pass($"endpoint unreachable: {ex.Message}");
+            string? failure;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(remote.TimeoutMs);
+            try
+            {
+                ChatResponse response = await ClientFor(remote).GetResponseAsync(Messages(input, remote), Settings(), timeout.Token);
+                StepOutcome outcome = ParseAnswer(response.Text, response.ModelId, remote.Model);
+                return failures.Count == 0 ? outcome : outcome with { Reason = $"{outcome.Reason}; after {string.Join("; ", failures)}" };
+            }
+            catch (ClientResultException ex) when (ex.Status > 0)
+            {
+                failure = $"HTTP {ex.Status}";
+            }
+            catch (ClientResultException ex)
+            {
+                failure = $"unreachable ({ex.Message.Split('\n')[0]})";
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                failure = $"no answer within {remote.TimeoutMs} ms";
+            }
+
+            failures.Add($"{Host(remote)}: {failure}");
         }
 
-        return ParseAnswer(response.Text, response.ModelId, remote.Model);
+        return StepOutcome.Pass(failures.Count == 1 ? $"endpoint failed: {failures[0]}" : $"every provider failed: {string.Join("; ", failures)}");
     }
 
     public void Dispose()
     {
-        if (_client.IsValueCreated)
+        lock (_clients)
         {
-            _client.Value?.Dispose();
+            foreach (IChatClient client in _clients.Values)
+            {
+                client.Dispose();
+            }
         }
     }
 
-    /// <summary>The chat client for the configured endpoint, or null when none is configured.</summary>
-    private static IChatClient? Create(HttpClient http, RemoteClassifierOptions remote)
-    {
-        if (string.IsNullOrWhiteSpace(remote.Endpoint))
-        {
-            return null;
-        }
+    private static string Host(RemoteClassifierOptions remote) => Uri.TryCreate(remote.Endpoint, UriKind.Absolute, out Uri? uri) ? uri.Authority : remote.Endpoint;
 
+    private IChatClient ClientFor(RemoteClassifierOptions remote)
+    {
+        lock (_clients)
+        {
+            if (!_clients.TryGetValue(remote, out IChatClient? client))
+            {
+                client = Create(http, remote);
+                _clients[remote] = client;
+            }
+
+            return client;
+        }
+    }
+
+    /// <summary>The chat client for one provider.</summary>
+    private static IChatClient Create(HttpClient http, RemoteClassifierOptions remote)
+    {
         string baseUrl = remote.Endpoint.TrimEnd('/');
         var settings = new OpenAIClientOptions
         {
