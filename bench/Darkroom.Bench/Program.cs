@@ -152,9 +152,4 @@ static void Report(string mode, (List<double> Latencies, double Seconds) m, int?
         $"{mode}: {sorted.Length} images in {m.Seconds:0.00} s = {sorted.Length / m.Seconds:0.00} images/s; latency mean {sorted.Average():0} ms, p95 {p95:0} ms; peak RSS {rss}"));
 }
 
-static string PeakRss(int pid)
-{
-    string status = $"/proc/{pid}/status";
-    string? line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-    return line is null ? "unknown" : $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024} MiB (pid {pid})";
-}
+static string PeakRss(int pid) => ProcStatus.PeakKiB(pid) is long kib and > 0 ? $"{kib / 1024} MiB (pid {pid})" : "unknown";

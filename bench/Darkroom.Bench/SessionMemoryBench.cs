@@ -50,8 +50,8 @@ internal static class SessionMemoryBench
             IntraOpNumThreads = Environment.ProcessorCount,
         };
         using var session = new InferenceSession(model, options);
-        long loaded = Status("VmRSS:");
-        File.WriteAllText("/proc/self/clear_refs", "5");
+        long loaded = ProcStatus.RssKiB(Environment.ProcessId);
+        ProcStatus.ResetPeak(Environment.ProcessId);
         float[] input = new float[3 * 1024 * 1024];
         var stopwatch = Stopwatch.StartNew();
         for (int i = 0; i < 3; i++)
@@ -62,10 +62,7 @@ internal static class SessionMemoryBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {loaded / 1024} MiB | {Status("VmHWM:") / 1024} MiB | {Status("VmRSS:") / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
+            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
         return 0;
     }
-
-    private static long Status(string field) =>
-        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -117,13 +117,7 @@ internal static class SoakBench
 
     private static string Rss(int pid) => $"{RssKiB(pid) / 1024} MiB";
 
-    private static long RssKiB(int pid) => Status(pid, "VmRSS:");
+    private static long RssKiB(int pid) => ProcStatus.RssKiB(pid);
 
-    private static long PeakKiB(int pid) => Status(pid, "VmHWM:");
-
-    private static long Status(int pid, string field)
-    {
-        string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
+    private static long PeakKiB(int pid) => ProcStatus.PeakKiB(pid);
 }

@@ -65,7 +65,7 @@ internal static class ThroughputBench
         Console.WriteLine($"Darkroom's segmentation runs on: {provider} (X-Darkroom-Execution-Provider)");
         foreach (int c in Concurrencies)
         {
-            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            ProcStatus.ResetPeak(pid);
             var queue = new Queue<string>(files);
             var total = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, c).Select(async _ =>
@@ -119,11 +119,7 @@ internal static class ThroughputBench
         return response.Headers.TryGetValues("X-Darkroom-Execution-Provider", out IEnumerable<string>? values) ? string.Join(",", values) : "(not said)";
     }
 
-    private static double PeakMiB(int pid)
-    {
-        string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
+    private static double PeakMiB(int pid) => ProcStatus.PeakKiB(pid) / 1024.0;
 
     private static string Run(string program, string directory, string[] arguments)
     {

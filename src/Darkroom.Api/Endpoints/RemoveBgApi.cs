@@ -323,15 +323,7 @@ public static class RemoveBgApi
 
         foreach (IFormFile file in form.Files)
         {
-            if (file.Length > services.Imaging.Value.MaxUploadBytes)
-            {
-                throw services.Probe.TooLarge(file.Length);
-            }
-
-            byte[] bytes = new byte[file.Length];
-            await using Stream stream = file.OpenReadStream();
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-            files[file.Name] = (bytes, file.FileName);
+            files[file.Name] = (await UploadReader.ReadFileAsync(file, services.Probe, services.Imaging.Value, cancellationToken), file.FileName);
         }
     }
 }

@@ -153,7 +153,8 @@ public static class UploadReader
     private static Task<byte[]> ReadPartAsync(IFormFile file, ImagingOptions limits, string tooLargeCode, string what, CancellationToken cancellationToken) =>
         ReadLimitedAsync(file, limits, () => new DarkroomException(tooLargeCode, 413, $"The {what} is {file.Length / 1048576.0:0.#} MB; the limit is {limits.MaxUploadBytes / 1048576.0:0.#} MB."), cancellationToken);
 
-    private static Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken) =>
+    /// <summary>An image part: over the byte limit it is refused as image.too_large, before reading it.</summary>
+    internal static Task<byte[]> ReadFileAsync(IFormFile file, ImageProbe probe, ImagingOptions limits, CancellationToken cancellationToken) =>
         ReadLimitedAsync(file, limits, () => probe.TooLarge(file.Length), cancellationToken);
 
     private static async Task<byte[]> ReadLimitedAsync(IFormFile file, ImagingOptions limits, Func<DarkroomException> tooLarge, CancellationToken cancellationToken)
