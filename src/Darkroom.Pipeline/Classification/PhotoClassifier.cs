@@ -26,6 +26,7 @@ public sealed class PhotoClassifier(
     TextDetector detector,
     TextRecognizer recognizer,
     IOptions<ClassifyOptions> options,
+    Places places,
     TimeProvider clock)
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
@@ -106,7 +107,7 @@ public sealed class PhotoClassifier(
         }
 
         using var input = new ClassifierInput(bytes, facts, detector, recognizer);
-        return new ClassifyOutcome(sha, await chain.ClassifyAsync(input, cancellationToken, localOnly: true), Cached: false, 0);
+        return new ClassifyOutcome(sha, WithPlace(await chain.ClassifyAsync(input, cancellationToken, localOnly: true), bytes), Cached: false, 0);
     }
 
     private async Task<ClassifyOutcome> RunOnceAsync(
@@ -138,7 +139,7 @@ public sealed class PhotoClassifier(
                 }
 
                 using var input = new ClassifierInput(bytes, facts, detector, recognizer);
-                ClassificationResult result = await chain.ClassifyAsync(input, cancellationToken);
+                ClassificationResult result = WithPlace(await chain.ClassifyAsync(input, cancellationToken), bytes);
                 await store.CompleteAsync(tenant, sha, o.Version, result, CancellationToken.None);
                 return new ClassifyOutcome(sha, result, Cached: false, 0);
             }
@@ -149,4 +150,8 @@ public sealed class PhotoClassifier(
             }
         }
     }
+
+    /// <summary>The result with the place the photo's EXIF GPS points at, when it has GPS and the place data is installed.</summary>
+    private ClassificationResult WithPlace(ClassificationResult result, byte[] bytes) =>
+        Places.GpsOf(bytes) is { } gps && places.Near(gps.Latitude, gps.Longitude) is { } place ? result with { Place = place } : result;
 }
