@@ -76,6 +76,28 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           volumeMounts: [
             { volumeName: 'host-keys', mountPath: '/etc/functions-secrets' }
           ]
+          // Live while the process answers; ready only when storage answers and the preloaded models have run once
+          // (a replica gets no traffic while it warms up); the startup probe gives the first model load two minutes.
+          probes: [
+            {
+              type: 'Startup'
+              httpGet: { path: '/api/v1/health/live', port: 80 }
+              periodSeconds: 5
+              failureThreshold: 24
+            }
+            {
+              type: 'Liveness'
+              httpGet: { path: '/api/v1/health/live', port: 80 }
+              periodSeconds: 10
+              failureThreshold: 3
+            }
+            {
+              type: 'Readiness'
+              httpGet: { path: '/api/v1/health/ready', port: 80 }
+              periodSeconds: 5
+              failureThreshold: 3
+            }
+          ]
         }
       ]
       volumes: [

@@ -36,6 +36,22 @@ public sealed class BicepTests
     }
 
     [TestMethod]
+    public async Task FunctionApp_HasStartupLivenessAndReadinessProbes_OnTheHealthRoutes()
+    {
+        string main = Path.Combine(RepoPaths.RepoRoot, "infra", "main.bicep");
+
+        (_, string json) = await RunBicepAsync(TestContext.CancellationToken, "build", main, "--stdout");
+
+        foreach (string type in new[] { "Startup", "Liveness", "Readiness" })
+        {
+            StringAssert.Contains(json, $"\"type\": \"{type}\"");
+        }
+
+        StringAssert.Contains(json, "\"path\": \"/api/v1/health/ready\"");
+        StringAssert.Contains(json, "\"path\": \"/api/v1/health/live\"");
+    }
+
+    [TestMethod]
     public async Task MainBicep_WiresBlobDrop_ThroughAnEventGridSystemTopic_ToTheBlobDropFunction()
     {
         string main = Path.Combine(RepoPaths.RepoRoot, "infra", "main.bicep");
