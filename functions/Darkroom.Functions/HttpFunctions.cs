@@ -136,7 +136,7 @@ public sealed class HttpFunctions(
 
     [Function("StatsCacheEfficiency")]
     public async Task<IResult> StatsCacheEfficiency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsCacheEfficiency)] HttpRequest req) =>
-        await ProblemMapping.GuardAsync(async () => await StatsApi.CacheEfficiency(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
+        await ProblemMapping.GuardAsync(async () => await StatsApi.CacheEfficiency(req.HttpContext, services.Caller, classifications, classifyOptions, req.HttpContext.RequestAborted));
 
     [Function("StatsCategoryDistribution")]
     public async Task<IResult> StatsCategoryDistribution([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsCategoryDistribution)] HttpRequest req) =>

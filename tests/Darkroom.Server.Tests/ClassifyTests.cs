@@ -63,7 +63,8 @@ public sealed class ClassifyTests
     {
         CancellationToken ct = TestContext.CancellationToken;
         (HttpClient client, _) = await s_host.NewKeyAsync("racers", ct);
-        byte[] photo = ClassifyImages.Screenshots()[2].Bytes;
+        // Bytes nobody has sent before: the classify cache is shared across tenants (proof of possession).
+        byte[] photo = Unique(ClassifyImages.Screenshots()[2].Bytes, 2);
 
         ClassificationView[] views = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ClassifyAsync(client, photo, "shot.png", ct)));
 
@@ -128,7 +129,7 @@ public sealed class ClassifyTests
     {
         CancellationToken ct = TestContext.CancellationToken;
         (HttpClient client, _) = await s_host.NewKeyAsync("jobbers", ct);
-        byte[] card = ClassifyImages.IdDocuments()[1].Bytes;
+        byte[] card = Unique(ClassifyImages.IdDocuments()[1].Bytes, 7);
 
         JobView first = await SubmitClassifyJobAsync(client, card, ct);
         JobView second = await SubmitClassifyJobAsync(client, card, ct);
@@ -169,6 +170,14 @@ public sealed class ClassifyTests
         HttpResponseMessage response = await client.PostAsJsonAsync("/api/v1/classify/check-cache", new CheckCacheRequest(hashes), ct);
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         return (await response.Content.ReadFromJsonAsync<CheckCacheView>(Json.Options, ct))!;
+    }
+
+    /// <summary>The image with one corner pixel changed: the same picture, bytes (and SHA-256) of its own.</summary>
+    internal static byte[] Unique(byte[] image, int n)
+    {
+        using NetVips.Image decoded = NetVips.Image.NewFromBuffer(image);
+        using NetVips.Image marked = decoded.Mutate(m => m.DrawRect([.. Enumerable.Repeat((double)(n % 251), decoded.Bands)], 0, 0, 1, 1, fill: true));
+        return marked.PngsaveBuffer(compression: 1);
     }
 
     internal static async Task<ClassificationView> ClassifyAsync(HttpClient client, byte[] image, string fileName, CancellationToken ct)

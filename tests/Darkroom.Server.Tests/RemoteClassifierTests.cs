@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Darkroom.Api.Endpoints;
 using Darkroom.Core.Classification;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -222,6 +223,45 @@ public sealed class RemoteClassifierTests
         Assert.AreEqual("second-fallback", view.Model, "the unreachable one and the one that answered 500 were passed over");
         StringAssert.Contains(remote, "HTTP 500");
         StringAssert.Contains(remote, "unreachable");
+    }
+
+    [TestMethod]
+    public async Task SharedCache_OneRemoteCallForEveryone_ButOnlyForTenantsWhoUploadTheBytes()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (HttpClient alice, _) = await s_host.NewKeyAsync("alice-shared", ct);
+        (HttpClient bob, _) = await s_host.NewKeyAsync("bob-shared", ct);
+        byte[] photo = TestImages.Plain(310, 190, grey: 177);
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo));
+        Script.Clear();
+        Script.Enqueue("""{"category":"pets","confidence":0.93,"description":"A cat on a sofa."}""");
+        int before = Requests.Count;
+
+        ClassificationView first = await ClassifyTests.ClassifyAsync(alice, photo, "cat.png", ct);
+        Assert.AreEqual(("pets", false, before + 1), (first.Category, first.Cached, Requests.Count), "alice's photo went to the remote model once");
+
+        // Bob knows the hash (from anywhere) but has not uploaded the bytes: the cache does not answer him.
+        CheckCacheView check = await CheckAsync(bob, sha, ct);
+        Assert.AreEqual(0, check.Hits.Count, "no answer for bytes bob has not shown");
+
+        // Bob uploads the same bytes: alice's answer, no remote call, no charge.
+        ClassificationView second = await ClassifyTests.ClassifyAsync(bob, photo, "same.png", ct);
+        Assert.AreEqual(("pets", true, before + 1), (second.Category, second.Cached, Requests.Count), "the shared answer, with no second remote call");
+        UsageView usage = (await bob.GetFromJsonAsync<UsageView>("/api/v1/usage", Json.Options, ct))!;
+        Assert.AreEqual(0, usage.Used, "bob is not charged for an answer that cost nothing");
+
+        // From now on bob's check-cache knows it, and his statistics count the remote call he avoided.
+        Assert.AreEqual(sha, (await CheckAsync(bob, sha, ct)).Hits.Single().Sha256);
+        CacheEfficiencyView efficiency = (await bob.GetFromJsonAsync<CacheEfficiencyView>("/api/v1/stats/cache-efficiency", Json.Options, ct))!;
+        TestContext.WriteLine(efficiency.ToString());
+        Assert.AreEqual(2, efficiency.RemoteCallsAvoided, "the shared answer and the check-cache hit");
+    }
+
+    private static async Task<CheckCacheView> CheckAsync(HttpClient client, string sha, CancellationToken ct)
+    {
+        HttpResponseMessage response = await client.PostAsJsonAsync("/api/v1/classify/check-cache", new CheckCacheRequest([sha]), ct);
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        return (await response.Content.ReadFromJsonAsync<CheckCacheView>(Json.Options, ct))!;
     }
 
     private static string Completion(string content) => JsonSerializer.Serialize(new

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Darkroom.Api.Endpoints;
 
-public sealed record CacheEfficiencyView(long Requests, long CacheHits, double HitRate, long Classified, long CachedPhotos, long TotalHitsOnEntries, IReadOnlyDictionary<string, long> Methods);
+/// <param name="RemoteCallsAvoided">Cache hits on answers a remote model gave (this tenant's own, or another's it uploaded the same bytes for).</param>
+/// <param name="CostAvoided">Those calls at <c>Darkroom:Classify:RemoteCallPrice</c> each.</param>
+public sealed record CacheEfficiencyView(long Requests, long CacheHits, double HitRate, long Classified, long CachedPhotos, long TotalHitsOnEntries, IReadOnlyDictionary<string, long> Methods, long RemoteCallsAvoided = 0, decimal CostAvoided = 0);
 
 public sealed record CategoryDistributionView(long Photos, IReadOnlyDictionary<string, long> Categories);
 
@@ -27,15 +29,20 @@ public static class StatsApi
     public static async Task<Ok<ClassifyDayStats>> Today(HttpContext context, Caller caller, IClassificationStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.DayAsync(await caller.TenantOfAsync(context), TableClassificationStore.Day(clock.GetUtcNow()), cancellationToken));
 
-    public static async Task<Ok<CacheEfficiencyView>> CacheEfficiency(HttpContext context, Caller caller, IClassificationStore store, CancellationToken cancellationToken)
+    public static async Task<Ok<CacheEfficiencyView>> CacheEfficiency(HttpContext context, Caller caller, IClassificationStore store, Microsoft.Extensions.Options.IOptions<Darkroom.Pipeline.Classification.ClassifyOptions> classify, CancellationToken cancellationToken)
     {
         string tenant = await caller.TenantOfAsync(context);
         IReadOnlyList<ClassifyDayStats> days = await store.DaysAsync(tenant, cancellationToken);
         IReadOnlyList<CachedClassification> entries = await store.ListAsync(tenant, cancellationToken);
         long requests = days.Sum(d => d.Requests), hits = days.Sum(d => d.CacheHits);
         Dictionary<string, long> methods = days.SelectMany(d => d.Methods).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        long avoided = entries.Where(e => e.Result.Method == ClassifyMethods.Remote).Sum(e => e.HitCount);
         return TypedResults.Ok(new CacheEfficiencyView(
-            requests, hits, requests == 0 ? 0 : Math.Round((double)hits / requests, 4), requests - hits, entries.Count, entries.Sum(e => e.HitCount), methods));
+            requests, hits, requests == 0 ? 0 : Math.Round((double)hits / requests, 4), requests - hits, entries.Count, entries.Sum(e => e.HitCount), methods)
+        {
+            RemoteCallsAvoided = avoided,
+            CostAvoided = avoided * classify.Value.RemoteCallPrice,
+        });
     }
 
     public static async Task<Ok<CategoryDistributionView>> CategoryDistribution(HttpContext context, Caller caller, IClassificationStore store, CancellationToken cancellationToken)

@@ -32,6 +32,9 @@ public static class DarkroomTelemetry
     /// <summary>Classify cache look-ups, tagged <c>darkroom.cache.hit</c> (true or false): the hit rate is hits over all.</summary>
     public static readonly Counter<long> ClassifyCacheLookups = Meter.CreateCounter<long>("darkroom.classify.cache.lookups", "{lookup}", "Classify cache look-ups, tagged darkroom.cache.hit");
 
+    /// <summary>Answers one tenant got from another's classification (after uploading the same bytes): remote calls avoided.</summary>
+    public static readonly Counter<long> ClassifySharedHits = Meter.CreateCounter<long>("darkroom.classify.shared_hits", "{lookup}", "Classify answers taken from the cache shared across tenants");
+
     /// <summary>The trace a job's spans belong to: its id is the job id (32 hex digits), its parent a fixed span of it.</summary>
     public static ActivityContext JobTrace(string jobId) =>
         new(ActivityTraceId.CreateFromString(jobId), ActivitySpanId.CreateFromString(jobId.AsSpan(16, 16)), ActivityTraceFlags.Recorded, isRemote: true);

@@ -59,6 +59,10 @@ public sealed class ClassifyOptions
     [Range(1, 500)]
     public int MaxBatchItems { get; set; } = 50;
 
+    /// <summary>What one remote call costs (any currency), for the cost the cache avoided in <c>/stats/cache-efficiency</c>.</summary>
+    [Range(typeof(decimal), "0", "1000")]
+    public decimal RemoteCallPrice { get; set; }
+
     public RemoteClassifierOptions Remote { get; set; } = new();
 
     /// <summary>

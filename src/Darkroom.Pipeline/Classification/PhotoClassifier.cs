@@ -110,20 +110,38 @@ public sealed class PhotoClassifier(
         return new ClassifyOutcome(sha, WithPlace(await chain.ClassifyAsync(input, cancellationToken, localOnly: true), bytes), Cached: false, 0);
     }
 
+    /// <summary>
+    /// The cache shared by all tenants: one result per SHA-256 and classifier version, in a partition no tenant name
+    /// can have. A tenant receives a shared result only by uploading the bytes themselves (proof of possession); it
+    /// is then copied into the tenant's own partition, which is all that <c>check-cache</c> ever reads.
+    /// </summary>
+    public const string SharedPartition = "_shared";
+
     private async Task<ClassifyOutcome> RunOnceAsync(
         string tenant, string sha, byte[] bytes, ImageFacts facts, Func<string, CancellationToken, Task>? onMiss, CancellationToken cancellationToken)
     {
         ClassifyOptions o = options.Value;
+        if (await store.GetAsync(tenant, sha, o.Version, cancellationToken) is { } own)
+        {
+            await store.RecordHitAsync(tenant, sha, cancellationToken);
+            return new ClassifyOutcome(sha, own.Result, Cached: true, 0);
+        }
+
         TimeSpan stale = TimeSpan.FromSeconds(o.ClaimStaleSeconds);
         DateTimeOffset giveUpWaiting = clock.GetUtcNow() + stale + stale;
         while (true)
         {
-            ClaimOutcome claim = await store.ClaimAsync(tenant, sha, o.Version, stale, cancellationToken);
+            // One classifier at a time per hash across every tenant and process.
+            ClaimOutcome claim = await store.ClaimAsync(SharedPartition, sha, o.Version, stale, cancellationToken);
             switch (claim.Status)
             {
                 case ClaimStatus.Done:
-                    await store.RecordHitAsync(tenant, sha, cancellationToken);
-                    return new ClassifyOutcome(sha, claim.Entry!.Result, Cached: true, 0);
+                    // Classified before, for someone: this tenant uploaded the bytes, so it may have the answer.
+                    await store.RecordHitAsync(SharedPartition, sha, cancellationToken);
+                    await store.CompleteAsync(tenant, sha, o.Version, claim.Entry!.Result, CancellationToken.None);
+                    await store.RecordHitAsync(tenant, sha, CancellationToken.None);
+                    Core.Telemetry.DarkroomTelemetry.ClassifySharedHits.Add(1);
+                    return new ClassifyOutcome(sha, claim.Entry.Result, Cached: true, 0);
                 case ClaimStatus.Pending when clock.GetUtcNow() < giveUpWaiting:
                     await Task.Delay(PollEvery, clock, cancellationToken);
                     continue;
@@ -140,12 +158,13 @@ public sealed class PhotoClassifier(
 
                 using var input = new ClassifierInput(bytes, facts, detector, recognizer);
                 ClassificationResult result = WithPlace(await chain.ClassifyAsync(input, cancellationToken), bytes);
+                await store.CompleteAsync(SharedPartition, sha, o.Version, result, CancellationToken.None);
                 await store.CompleteAsync(tenant, sha, o.Version, result, CancellationToken.None);
                 return new ClassifyOutcome(sha, result, Cached: false, 0);
             }
             catch
             {
-                await store.AbandonAsync(tenant, sha, CancellationToken.None);
+                await store.AbandonAsync(SharedPartition, sha, CancellationToken.None);
                 throw;
             }
         }
