@@ -23,7 +23,7 @@ public sealed class ImageUrlTests
     [ClassInitialize]
     public static async Task StartAsync(TestContext context)
     {
-        s_open = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken, new() { ["Darkroom:Fetch:AllowPrivateHosts"] = "true", ["Darkroom:Fetch:TimeoutSeconds"] = "3", ["Darkroom:Imaging:MaxUploadBytes"] = "8388608" });
+        s_open = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken, new() { ["Darkroom:Fetch:AllowPrivateHosts"] = "true", ["Darkroom:Fetch:TimeoutSeconds"] = "10", ["Darkroom:Imaging:MaxUploadBytes"] = "8388608" });
         s_strict = await DarkroomHost.StartAsync(DarkroomHost.NewPrefix(), context.CancellationToken);
         s_images = await ImageServer.StartAsync(TestImages.Photo(TestImages.Cat), context.CancellationToken);
     }
@@ -64,7 +64,7 @@ public sealed class ImageUrlTests
     [TestMethod]
     [DataRow("/missing.jpg", 422, "url.fetch_failed", "HTTP 404")]
     [DataRow("/huge.jpg", 413, "url.too_large", "limit")]
-    [DataRow("/slow.jpg", 422, "url.fetch_failed", "within 3 s")]
+    [DataRow("/slow.jpg", 422, "url.fetch_failed", "within 10 s")]
     [DataRow("/text.txt", 415, "image.unsupported_format", "")]
     public async Task BadUrls_AreClearProblems(string path, int status, string code, string says)
     {

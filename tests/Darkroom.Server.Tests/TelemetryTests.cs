@@ -30,12 +30,19 @@ public sealed class TelemetryTests
         Assert.AreEqual(HttpStatusCode.OK, submitted.StatusCode, await submitted.Content.ReadAsStringAsync(ct));
         JobView job = (await submitted.Content.ReadFromJsonAsync<JobView>(Json.Options, ct))!;
         Assert.AreEqual(JobStatus.Completed, job.Status);
-        await Task.Delay(500, ct);   // the run span ends just after the job record says completed
-
-        List<Activity> trace;
-        lock (spans)
+        // The run span ends (and is exported) a moment after the job record says completed: settle runs after persist.
+        List<Activity> trace = [];
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100, ct))
         {
-            trace = [.. spans.Where(s => s.TraceId.ToHexString() == job.Id)];
+            lock (spans)
+            {
+                trace = [.. spans.Where(s => s.TraceId.ToHexString() == job.Id)];
+            }
+
+            if (trace.Any(s => s.DisplayName == "job.run"))
+            {
+                break;
+            }
         }
 
         foreach (Activity span in trace.OrderBy(s => s.StartTimeUtc))
