@@ -134,6 +134,10 @@ public sealed class HttpFunctions(
     public async Task<IResult> StatsToday([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsToday)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await StatsApi.Today(req.HttpContext, services.Caller, classifications, clock, req.HttpContext.RequestAborted));
 
+    [Function("StatsTopUsers")]
+    public async Task<IResult> StatsTopUsers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsTopUsers)] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await StatsApi.TopUsers(req.HttpContext, authOptions, classifications, classifyOptions, int.TryParse(req.Query["limit"], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int limit) ? limit : null, req.HttpContext.RequestAborted));
+
     [Function("StatsCacheEfficiency")]
     public async Task<IResult> StatsCacheEfficiency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsCacheEfficiency)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await StatsApi.CacheEfficiency(req.HttpContext, services.Caller, classifications, classifyOptions, req.HttpContext.RequestAborted));

@@ -165,6 +165,24 @@ public sealed class TableClassificationStore(StorageClients clients, TimeProvide
         return days;
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ClassifyDayStats>>> AllDaysAsync(CancellationToken cancellationToken)
+    {
+        // Statistics partitions are "stats|<tenant>": '|' is followed by '}' in ordinal order, so this range is exactly them.
+        var tenants = new Dictionary<string, List<ClassifyDayStats>>(StringComparer.Ordinal);
+        await foreach (TableEntity entity in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {"stats|"} and PartitionKey lt {"stats}"}"), cancellationToken: cancellationToken))
+        {
+            string tenant = entity.PartitionKey["stats|".Length..];
+            if (!tenants.TryGetValue(tenant, out List<ClassifyDayStats>? days))
+            {
+                tenants[tenant] = days = [];
+            }
+
+            days.Add(ReadStats(entity));
+        }
+
+        return tenants.ToDictionary(t => t.Key, t => (IReadOnlyList<ClassifyDayStats>)t.Value, StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<CachedClassification>> ListAsync(string tenant, CancellationToken cancellationToken)
     {
         var entries = new List<CachedClassification>();

@@ -255,6 +255,18 @@ public sealed class RemoteClassifierTests
         CacheEfficiencyView efficiency = (await bob.GetFromJsonAsync<CacheEfficiencyView>("/api/v1/stats/cache-efficiency", Json.Options, ct))!;
         TestContext.WriteLine(efficiency.ToString());
         Assert.AreEqual(2, efficiency.RemoteCallsAvoided, "the shared answer and the check-cache hit");
+
+        // The admin sees who classifies and what the cache saved each.
+        using var admin = new HttpRequestMessage(HttpMethod.Get, "/api/v1/stats/users/top?limit=100");
+        admin.Headers.Add("X-Admin-Key", DarkroomHost.AdminKey);
+        HttpResponseMessage top = await s_host.Client.SendAsync(admin, ct);
+        Assert.AreEqual(HttpStatusCode.OK, top.StatusCode, await top.Content.ReadAsStringAsync(ct));
+        TopUsersView users = (await top.Content.ReadFromJsonAsync<TopUsersView>(Json.Options, ct))!;
+        TopUserView bobs = users.Users.Single(u => u.Tenant == "bob-shared");
+        Assert.AreEqual((1L, 1L, 2L), (bobs.Requests, bobs.CacheHits, bobs.RemoteCallsAvoided));
+        Assert.AreEqual(1L, users.Users.Single(u => u.Tenant == "alice-shared").Requests);
+        Assert.IsGreaterThanOrEqualTo(2L, users.Requests);
+        Assert.AreEqual(HttpStatusCode.Unauthorized, (await s_host.Client.GetAsync("/api/v1/stats/users/top", ct)).StatusCode, "only with the admin key");
     }
 
     private static async Task<CheckCacheView> CheckAsync(HttpClient client, string sha, CancellationToken ct)

@@ -58,7 +58,8 @@ public static class AdminApi
             : TypedResults.Problem(ProblemMapping.Create(404, ErrorCodes.RequestInvalid, $"No active key starts with '{prefix}'."));
     }
 
-    private static void CheckAdmin(HttpContext context, AuthOptions auth)
+    /// <summary>Refuses (401) a request without the configured admin key; with none configured, every request.</summary>
+    internal static void CheckAdmin(HttpContext context, AuthOptions auth)
     {
         byte[] given = Encoding.UTF8.GetBytes(context.Request.Headers["X-Admin-Key"].FirstOrDefault() ?? "");
         byte[] expected = Encoding.UTF8.GetBytes(auth.AdminKey);

@@ -14,6 +14,11 @@ public sealed record CacheEfficiencyView(long Requests, long CacheHits, double H
 
 public sealed record CategoryDistributionView(long Photos, IReadOnlyDictionary<string, long> Categories);
 
+/// <summary>One tenant's classify use, for the admin: requests, cache hits, remote calls it avoided and their cost.</summary>
+public sealed record TopUserView(string Tenant, long Requests, long CacheHits, double HitRate, long RemoteCallsAvoided, decimal CostAvoided);
+
+public sealed record TopUsersView(IReadOnlyList<TopUserView> Users, long Requests, long CacheHits, long RemoteCallsAvoided, decimal CostAvoided);
+
 /// <summary>/api/v1/stats: the caller's classification requests today, cache efficiency, and category distribution.</summary>
 public static class StatsApi
 {
@@ -23,6 +28,7 @@ public static class StatsApi
         group.MapGet("/today", Today);
         group.MapGet("/cache-efficiency", CacheEfficiency);
         group.MapGet("/category-distribution", CategoryDistribution);
+        group.MapGet("/users/top", TopUsers).ProducesProblem(401);
         return app;
     }
 
@@ -50,5 +56,23 @@ public static class StatsApi
         IReadOnlyList<CachedClassification> entries = await store.ListAsync(await caller.TenantOfAsync(context), cancellationToken);
         Dictionary<string, long> counts = Categories.All.ToDictionary(c => c, c => (long)entries.Count(e => e.Result.Category == c));
         return TypedResults.Ok(new CategoryDistributionView(entries.Count, counts));
+    }
+
+    /// <summary>The tenants that classify most (admin key): requests, hits and the remote calls (and cost) the cache saved each, and in all.</summary>
+    public static async Task<Ok<TopUsersView>> TopUsers(
+        HttpContext context, Microsoft.Extensions.Options.IOptions<AuthOptions> auth, IClassificationStore store, Microsoft.Extensions.Options.IOptions<Darkroom.Pipeline.Classification.ClassifyOptions> classify, int? limit, CancellationToken cancellationToken)
+    {
+        AdminApi.CheckAdmin(context, auth.Value);
+        decimal price = classify.Value.RemoteCallPrice;
+        var users = new List<TopUserView>();
+        foreach ((string tenant, IReadOnlyList<ClassifyDayStats> days) in await store.AllDaysAsync(cancellationToken))
+        {
+            long requests = days.Sum(d => d.Requests), hits = days.Sum(d => d.CacheHits);
+            long avoided = (await store.ListAsync(tenant, cancellationToken)).Where(e => e.Result.Method == ClassifyMethods.Remote).Sum(e => e.HitCount);
+            users.Add(new TopUserView(tenant, requests, hits, requests == 0 ? 0 : Math.Round((double)hits / requests, 4), avoided, avoided * price));
+        }
+
+        TopUserView[] top = [.. users.OrderByDescending(u => u.Requests).ThenBy(u => u.Tenant, StringComparer.Ordinal).Take(Math.Clamp(limit ?? 10, 1, 100))];
+        return TypedResults.Ok(new TopUsersView(top, users.Sum(u => u.Requests), users.Sum(u => u.CacheHits), users.Sum(u => u.RemoteCallsAvoided), users.Sum(u => u.CostAvoided)));
     }
 }

@@ -43,6 +43,9 @@ public interface IClassificationStore
 
     Task<IReadOnlyList<ClassifyDayStats>> DaysAsync(string tenant, CancellationToken cancellationToken);
 
+    /// <summary>Every tenant's daily statistics (for the admin's view of who classifies most).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<ClassifyDayStats>>> AllDaysAsync(CancellationToken cancellationToken);
+
     /// <summary>Every finished entry of the tenant (for distribution and cache statistics).</summary>
     Task<IReadOnlyList<CachedClassification>> ListAsync(string tenant, CancellationToken cancellationToken);
 }
