@@ -23,7 +23,7 @@ internal static class SoakBench
         http.DefaultRequestHeaders.Add("X-API-Key", key);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: {jobs} mixed jobs (cut-out, watermark, classify in turn), {inFlight} in flight, against {url} (pid {pid})"));
-        Console.WriteLine($"RSS at start: {Rss(pid)}");
+        Console.WriteLine($"RSS at start: {ProcStatus.RssKiB(pid) / 1024} MiB");
         int next = 0, done = 0, failed = 0;
         long? afterFirst50 = null;
         var total = Stopwatch.StartNew();
@@ -63,15 +63,15 @@ internal static class SoakBench
                     done++;
                     if (done % 50 == 0)
                     {
-                        long rss = RssKiB(pid);
+                        long rss = ProcStatus.RssKiB(pid);
                         afterFirst50 ??= rss;
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after {done,4} jobs ({total.Elapsed.TotalSeconds,6:0} s): RSS {rss / 1024} MiB, peak {PeakKiB(pid) / 1024} MiB"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after {done,4} jobs ({total.Elapsed.TotalSeconds,6:0} s): RSS {rss / 1024} MiB, peak {ProcStatus.PeakKiB(pid) / 1024} MiB"));
                     }
                 }
             }
         }));
 
-        long end = RssKiB(pid);
+        long end = ProcStatus.RssKiB(pid);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done: {done} jobs in {total.Elapsed.TotalSeconds:0} s ({done / total.Elapsed.TotalSeconds:0.00} jobs/s), {failed} failed; RSS {end / 1024} MiB"));
         foreach ((string kind, List<double> latencies) in counts)
         {
@@ -81,14 +81,14 @@ internal static class SoakBench
         for (int waited = 0; waited < idleSeconds; waited += 30)
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, idleSeconds - waited)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle {Math.Min(idleSeconds, waited + 30)} s: RSS {RssKiB(pid) / 1024} MiB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle {Math.Min(idleSeconds, waited + 30)} s: RSS {ProcStatus.RssKiB(pid) / 1024} MiB"));
         }
 
-        long idle = RssKiB(pid);
+        long idle = ProcStatus.RssKiB(pid);
         long baseline = afterFirst50 ?? end;
         double ratio = (double)idle / baseline;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RSS after first 50: {baseline / 1024} MiB; after the soak and {idleSeconds} s idle: {idle / 1024} MiB = {ratio:0.00}x ({(ratio <= 1.10 ? "no growth kept" : "GREW")}; {(Math.Abs(ratio - 1) <= 0.10 ? "within" : "not within")} ±10 %); peak {PeakKiB(pid) / 1024} MiB"));
+            $"RSS after first 50: {baseline / 1024} MiB; after the soak and {idleSeconds} s idle: {idle / 1024} MiB = {ratio:0.00}x ({(ratio <= 1.10 ? "no growth kept" : "GREW")}; {(Math.Abs(ratio - 1) <= 0.10 ? "within" : "not within")} ±10 %); peak {ProcStatus.PeakKiB(pid) / 1024} MiB"));
         return failed == 0 ? 0 : 1;
     }
 
@@ -114,10 +114,4 @@ internal static class SoakBench
         using Image drawn = copy.Mutate(m => m.DrawRect([n % 256, n / 256 % 256, 7], 0, 0, 1, 1, fill: true));
         return drawn.PngsaveBuffer(compression: 1);
     }
-
-    private static string Rss(int pid) => $"{RssKiB(pid) / 1024} MiB";
-
-    private static long RssKiB(int pid) => ProcStatus.RssKiB(pid);
-
-    private static long PeakKiB(int pid) => ProcStatus.PeakKiB(pid);
 }
