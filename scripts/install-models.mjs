@@ -20,6 +20,18 @@ const models = [
   { file: 'ppocr-keys-v1.txt', sha256: '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7', copyOf: 'ppocr_keys_v1.txt' },
 ];
 
+// Models published only as files on the web (OpenCV model zoo, Apache-2.0): downloaded when the network allows
+// (`--no-download` skips them), checked against the same SHA-256 as the catalog, and optional — without them LaMa and
+// the classifier's photo step are simply off, and say what to install.
+const downloads = [
+  { file: 'inpainting_lama_2025jan.onnx', sha256: '7df918ac3921d3daf0aae1d219776cf0dc4e4935f035af81841b40adcf74fdf2',
+    url: 'https://github.com/opencv/opencv_zoo/raw/main/models/inpainting_lama/inpainting_lama_2025jan.onnx' },
+  { file: 'image_classification_mobilenetv2_2022apr.onnx', sha256: '4c34f23cd105dec25f40fe50e596c5bf0295f215636ac3a176ab600e488bc967',
+    url: 'https://github.com/opencv/opencv_zoo/raw/main/models/image_classification_mobilenet/image_classification_mobilenetv2_2022apr.onnx' },
+  { file: 'object_detection_yolox_2022nov.onnx', sha256: 'c5c2d13e59ae883e6af3b45daea64af4833a4951c92d116ec270d9ddbe998063',
+    url: 'https://github.com/opencv/opencv_zoo/raw/main/models/object_detection_yolox/object_detection_yolox_2022nov.onnx' },
+];
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 mkdirSync(modelsDir, { recursive: true });
@@ -49,5 +61,27 @@ for (const m of models) {
   writeFileSync(target + '.partial', bytes);
   renameSync(target + '.partial', target);
   console.log(`models: ${m.file} installed (${bytes.length} bytes, sha256 ${actual})`);
+}
+if (!process.argv.includes('--no-download')) {
+  for (const m of downloads) {
+    const target = join(modelsDir, m.file);
+    if (existsSync(target) && sha256(readFileSync(target)) === m.sha256) {
+      console.log(`models: ${m.file} ok`);
+      continue;
+    }
+    try {
+      const response = await fetch(m.url, { signal: AbortSignal.timeout(300_000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const actual = sha256(bytes);
+      if (actual !== m.sha256) throw new Error(`sha256 ${actual}, expected ${m.sha256}`);
+      writeFileSync(target + '.partial', bytes);
+      renameSync(target + '.partial', target);
+      console.log(`models: ${m.file} downloaded (${bytes.length} bytes, sha256 ${actual})`);
+    } catch (e) {
+      // Optional: the features that need it report it as not installed.
+      console.log(`models: ${m.file} not installed (optional; ${m.url}: ${e.cause?.code ?? e.message})`);
+    }
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -27,6 +27,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IsNetSegmenter>();
         services.AddSingleton<TextDetector>();
         services.AddSingleton<LamaInpainter>();
+        services.AddSingleton<PhotoModels>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<CallbackUrls>();
@@ -36,6 +37,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<TextRecognizer>();
         services.AddSingleton<IClassifierStep, IdCardDetector>();
         services.AddSingleton<IClassifierStep, ScreenshotDetector>();
+        services.AddSingleton<IClassifierStep, PhotoContentStep>();
         services.AddSingleton<IClassifierStep>(sp => new RemoteVisionClassifier(
             new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<IOptions<ClassifyOptions>>()));
         services.AddSingleton<ClassifierChain>();

@@ -170,12 +170,13 @@ public sealed class RemoteClassifierTests
         Assert.AreEqual(Categories.Other, view.Category);
         Assert.IsFalse(view.Steps.Any(s => s.Step == "remote"), string.Join(" | ", view.Steps.Select(s => s.Step)));
         StringAssert.Contains(view.Description, "remote endpoint", "the answer says what would decide such photos");
+        StringAssert.Contains(view.Steps.Single(s => s.Step == "photo").Outcome, "image_classification_mobilenetv2_2022apr.onnx", "and which model files the photo step needs");
     }
 
     [TestMethod]
-    [DataRow("local-only", new[] { "idcard", "screenshot" })]
+    [DataRow("local-only", new[] { "idcard", "screenshot", "photo" })]
     [DataRow("remote-first", new[] { "remote" })]
-    [DataRow("local-first", new[] { "idcard", "screenshot", "remote" })]
+    [DataRow("local-first", new[] { "idcard", "screenshot", "photo", "remote" })]
     public async Task Modes_OrderTheSteps(string mode, string[] steps)
     {
         CancellationToken ct = TestContext.CancellationToken;

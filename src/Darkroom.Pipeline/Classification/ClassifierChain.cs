@@ -61,8 +61,8 @@ public sealed class ClassifierChain(IEnumerable<IClassifierStep> steps, IOptions
             Categories.Other,
             UndecidedConfidence,
             localOnly || o.Mode == "local-only"
-                ? "No local step could decide; only screenshots and ID documents are decided locally, so photos of people, pets, food and places need a remote endpoint (Darkroom:Classify:Remote)."
-                : "No classifier in the chain could decide; configure a remote endpoint (Darkroom:Classify:Remote) for photos of people, pets, food and places.",
+                ? "No local step could decide. Screenshots and ID documents are decided by rules; people, pets, food and places by the photo step's models when installed (its outcome in steps says what is missing), otherwise they need a remote endpoint (Darkroom:Classify:Remote)."
+                : "No classifier in the chain could decide; install the photo step's models or configure a remote endpoint (Darkroom:Classify:Remote) for photos of people, pets, food and places.",
             ClassifyMethods.Local,
             "chain",
             o.Version,

@@ -7,8 +7,14 @@ public sealed class ClassifyOptions
 {
     public const string Section = "Darkroom:Classify";
 
-    /// <summary>The steps, in order: <c>idcard</c>, <c>screenshot</c>, <c>remote</c>. The first confident answer wins.</summary>
-    public string[] Chain { get; set; } = ["idcard", "screenshot", "remote"];
+    /// <summary>The steps, in order: <c>idcard</c>, <c>screenshot</c>, <c>photo</c>, <c>remote</c>. The first confident answer wins.</summary>
+    public string[] Chain { get; set; } = ["idcard", "screenshot", "photo", "remote"];
+
+    /// <summary>The <c>photo</c> step's ImageNet classifier (catalog id).</summary>
+    public string ImageNetModel { get; set; } = "mobilenetv2";
+
+    /// <summary>The <c>photo</c> step's COCO object detector (catalog id).</summary>
+    public string DetectorModel { get; set; } = "yolox";
 
     /// <summary>
     /// <c>chain</c> runs <see cref="Chain"/> as written; the presets reorder it: <c>remote-first</c> (the remote
@@ -37,6 +43,7 @@ public sealed class ClassifyOptions
     {
         ["idcard"] = 8000,
         ["screenshot"] = 5000,
+        ["photo"] = 10000,
         ["remote"] = 20000,
     };
 
