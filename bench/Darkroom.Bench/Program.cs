@@ -13,6 +13,21 @@ using Darkroom.Bench;
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --session-memory [--models ./models]  (ISNet session memory per ORT setting)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --soak --url URL --server-pid PID [--jobs 500] [--in-flight 4] [--idle 120]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N]  (ISNet vs refined, exact alpha)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --classify-accuracy DIR --url URL [--route local-classify|classify]  (DIR/<category>/*)
+if (args.Contains("--classify-accuracy"))
+{
+    int at = Array.IndexOf(args, "--classify-accuracy");
+    BenchArgs run = BenchArgs.Parse(args);
+    int route = Array.IndexOf(args, "--route");
+    if (at + 1 >= args.Length || run.Url is null)
+    {
+        Console.Error.WriteLine("--classify-accuracy needs a labelled folder and --url.");
+        return 2;
+    }
+
+    return await ClassifyAccuracyBench.RunAsync(args[at + 1], run.Url, run.Key, route >= 0 && route + 1 < args.Length ? args[route + 1] : "local-classify");
+}
+
 if (args.Contains("--watermark"))
 {
     int keep = Array.IndexOf(args, "--out");

@@ -146,6 +146,10 @@ public sealed class HttpFunctions(
     public async Task<IResult> StatsCategoryDistribution([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsCategoryDistribution)] HttpRequest req) =>
         await ProblemMapping.GuardAsync(async () => await StatsApi.CategoryDistribution(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
 
+    [Function("StatsPlaces")]
+    public async Task<IResult> StatsPlaces([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StatsPlaces)] HttpRequest req) =>
+        await ProblemMapping.GuardAsync(async () => await StatsApi.Places(req.HttpContext, services.Caller, classifications, req.HttpContext.RequestAborted));
+
     [Function("HealthLive")]
     public static IResult HealthLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.HealthLive)] HttpRequest req) =>
         HealthApi.Live();

