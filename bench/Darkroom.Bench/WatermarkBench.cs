@@ -93,6 +93,15 @@ internal static class WatermarkBench
                     // The service's automatic mask (text detection, watermark heuristics, strokes), grown as the service grows it.
                     IReadOnlyList<TextBox> boxes = Quick ? [] : detector.DetectAsync(input, CancellationToken.None).GetAwaiter().GetResult();
                     byte[] auto = WatermarkMasker.Build(input, boxes, Core.Options.MaskMode.Auto);
+                    if (Environment.GetEnvironmentVariable("DR_BLEND_DEBUG") == "1")
+                    {
+                        BlendMarks.Found? found = BlendMarks.Find(input);
+                        Console.WriteLine($"blend {id}: {(found is null ? "none" : $"a={found.Alpha:0.00} pol={found.Polarity} pieces={found.Pieces} cover={MaskOps.Coverage(found.Mask):P1} recall/prec={TestImages.Overlap(found.Mask, truth)}")}");
+                        if (found is not null)
+                        {
+                            MaskOps.ToImage(found.Mask, clean.Width, clean.Height).WriteToFile(Path.Combine(folder, id + ".blend.png"));
+                        }
+                    }
                     MaskOps.Dilate(auto, clean.Width, clean.Height, 2);
                     (double recall, double precision) = TestImages.Overlap(auto, truth);
                     double cover = MaskOps.Coverage(auto);

@@ -52,6 +52,15 @@ public static class WatermarkMasker
             }
         }
 
+        // A logo or symbol with no text the detector reads, found by the blend arithmetic (one opacity, all channels alike).
+        if (mode == MaskMode.Auto && Imaging.BlendMarks.Find(photo) is { } blended)
+        {
+            for (int i = 0; i < mask.Length; i++)
+            {
+                mask[i] |= blended.Mask[i];
+            }
+        }
+
         return mask;
     }
 

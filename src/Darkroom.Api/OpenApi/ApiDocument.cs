@@ -96,6 +96,7 @@ public static class ApiDocument
         ["GET /api/v1/stats/today"] = new("The caller's classify requests today"),
         ["GET /api/v1/stats/cache-efficiency"] = new("Classify cache efficiency"),
         ["GET /api/v1/stats/category-distribution"] = new("Categories of the caller's classified photos"),
+        ["GET /api/v1/stats/places"] = new("Where the caller's classified photos were taken, by country and city (EXIF GPS)"),
         ["GET /api/v1/stats/users/top"] = new("The tenants that classify most, with the remote calls and cost the cache saved (admin key)", "Needs X-Admin-Key."),
         ["POST /api/v1/admin/keys"] = new("Create an API key (admin key)"),
         ["DELETE /api/v1/admin/keys/{prefix}"] = new("Revoke an API key (admin key)"),

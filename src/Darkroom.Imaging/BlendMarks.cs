@@ -1,0 +1,265 @@
+using NetVips;
+
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Finds semi-transparent marks (logos, symbols, text) by the arithmetic of alpha blending, with no text recognition.
+/// Over a mark of colour c and opacity α, every channel moves from the photo B towards c by the same fraction:
+/// (J − B) / (c − B) = α in R, G and B alike. With B estimated by a median wider than a stroke, a light mark shows as
+/// pixels whose three channels agree on one fraction towards white (a dark mark: towards black); the photo's own
+/// detail rarely moves all three channels by the same fraction. A mark also has one opacity throughout: its fully
+/// covered pixels make a peak in the histogram of fractions (in [<see cref="MinAlpha"/>, <see cref="MaxAlpha"/>];
+/// near-opaque white things are content, not recoverable marks), and the pieces at that peak are the mark.
+/// </summary>
+public static class BlendMarks
+{
+    /// <summary>The side the search runs at (the mask is then refined at full size).</summary>
+    public const int WorkingSide = 384;
+
+    public const double MinAlpha = 0.2;
+
+    public const double MaxAlpha = 0.75;
+
+    /// <summary>How far apart the channels' fractions may be for a pixel to count as blended.</summary>
+    public const double MaxSpread = 0.12;
+
+    /// <summary>A channel this close to the mark's colour in the background says nothing about the fraction.</summary>
+    public const double MinHeadroom = 40;
+
+    /// <summary>The found mark's pixels, the photo's size (255 = mark), and its opacity and polarity (+1 light, −1 dark); null when none.</summary>
+    public sealed record Found(byte[] Mask, double Alpha, int Polarity, int Pieces);
+
+    public static Found? Find(Image photo)
+    {
+        int width = photo.Width, height = photo.Height;
+        using Image rgb = (photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo)).Cast(Enums.BandFormat.Uchar);
+        double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
+        int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
+        using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
+        int window = Math.Max(9, (Math.Min(sw, sh) / 8) | 1);
+        using Image background = small.Median(window);
+        byte[] j = small.WriteToMemory<byte>(), b = background.WriteToMemory<byte>();
+
+        Found? best = null;
+        foreach (int polarity in (ReadOnlySpan<int>)[1, -1])
+        {
+            double[] alpha = Fractions(j, b, sw * sh, polarity);
+            if (Select(alpha, sw, sh) is not { } chosen)
+            {
+                continue;
+            }
+
+            if (best is null || chosen.Kept.Count(k => k) > best.Mask.Count(v => v != 0))
+            {
+                byte[] keptSmall = [.. chosen.Kept.Select(k => k ? (byte)255 : (byte)0)];
+                best = new Found(keptSmall, chosen.Alpha, polarity, chosen.Pieces);
+            }
+        }
+
+        if (best is null)
+        {
+            return null;
+        }
+
+        return best with { Mask = Refine(rgb, background, best, sw, sh) };
+    }
+
+    /// <summary>Per pixel, the mean fraction the channels moved towards white (or black), or NaN when they disagree.</summary>
+    private static double[] Fractions(byte[] j, byte[] b, int pixels, int polarity)
+    {
+        double[] alpha = new double[pixels];
+        for (int i = 0; i < pixels; i++)
+        {
+            double lo = double.MaxValue, hi = double.MinValue, sum = 0;
+            int used = 0;
+            for (int c = 0; c < 3; c++)
+            {
+                double bg = b[(i * 3) + c], value = j[(i * 3) + c];
+                double headroom = polarity > 0 ? 255 - bg : bg;
+                if (headroom < MinHeadroom)
+                {
+                    continue;
+                }
+
+                double f = (polarity > 0 ? value - bg : bg - value) / headroom;
+                lo = Math.Min(lo, f);
+                hi = Math.Max(hi, f);
+                sum += f;
+                used++;
+            }
+
+            alpha[i] = used >= 2 && hi - lo <= MaxSpread ? sum / used : double.NaN;
+        }
+
+        return alpha;
+    }
+
+    /// <summary>
+    /// The mark's opacity is a peak in the histogram of fractions (its fully covered pixels share it, while the photo's
+    /// detail thins out from zero); the pixels near the peak in pieces of some size are the mark's cores, grown into
+    /// their neighbours with a smaller fraction of the same sign (the strokes' soft edges).
+    /// </summary>
+    private static (bool[] Kept, double Alpha, int Pieces)? Select(double[] alpha, int width, int height)
+    {
+        const double low = 0.15, step = 0.01;
+        const int bins = 75, below = 12;
+        double[] histogram = new double[bins];
+        foreach (double a in alpha)
+        {
+            if (a is >= low and < low + (bins * step))
+            {
+                histogram[(int)((a - low) / step)]++;
+            }
+        }
+
+        double[] smooth = new double[bins];
+        for (int i = 0; i < bins; i++)
+        {
+            for (int k = Math.Max(0, i - 2); k <= Math.Min(bins - 1, i + 2); k++)
+            {
+                smooth[i] += histogram[k] / 5;
+            }
+        }
+
+        double minRise = Math.Max(20, alpha.Length * 0.0004);
+        int peak = -1;
+        double bestRise = 0;
+        for (int i = below; i < bins - 1; i++)
+        {
+            double at = low + ((i + 0.5) * step);
+            double rise = smooth[i] - smooth[i - below];
+            if (at is >= MinAlpha and <= MaxAlpha && smooth[i] >= smooth[i - 1] && smooth[i] >= smooth[i + 1] && smooth[i] > 1.3 * smooth[i - below] && rise >= minRise && rise > bestRise)
+            {
+                (peak, bestRise) = (i, rise);
+            }
+        }
+
+        if (peak < 0)
+        {
+            return null;
+        }
+
+        double mark = low + ((peak + 0.5) * step);
+        int[] label = new int[alpha.Length];
+        bool[] kept = new bool[alpha.Length];
+        var stack = new Stack<int>();
+        int minPiece = Math.Max(8, alpha.Length / 3000), pieces = 0;
+        var piece = new List<int>();
+        for (int start = 0; start < alpha.Length; start++)
+        {
+            if (label[start] != 0 || !(Math.Abs(alpha[start] - mark) <= 0.1))
+            {
+                continue;
+            }
+
+            piece.Clear();
+            label[start] = 1;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int p = stack.Pop();
+                piece.Add(p);
+                ForNeighbours(p, width, height, n =>
+                {
+                    if (label[n] == 0 && Math.Abs(alpha[n] - mark) <= 0.1)
+                    {
+                        label[n] = 1;
+                        stack.Push(n);
+                    }
+                });
+            }
+
+            if (piece.Count >= minPiece)
+            {
+                pieces++;
+                foreach (int p in piece)
+                {
+                    kept[p] = true;
+                    stack.Push(p);
+                }
+            }
+        }
+
+        // Soft edges: neighbours of the cores whose fraction has the mark's sign but less of it.
+        while (stack.Count > 0)
+        {
+            int p = stack.Pop();
+            ForNeighbours(p, width, height, n =>
+            {
+                if (!kept[n] && alpha[n] >= mark * 0.35 && alpha[n] <= mark + 0.2)
+                {
+                    kept[n] = true;
+                    stack.Push(n);
+                }
+            });
+        }
+
+        int total = kept.Count(k => k);
+        return pieces == 0 || total > alpha.Length / 4 ? null : (kept, mark, pieces);
+    }
+
+    private static void ForNeighbours(int p, int width, int height, Action<int> visit)
+    {
+        int x = p % width, y = p / width;
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int nx = x + dx, ny = y + dy;
+                if ((dx != 0 || dy != 0) && (uint)nx < (uint)width && (uint)ny < (uint)height)
+                {
+                    visit((ny * width) + nx);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The working-size pieces scaled to the photo and grown by a few pixels, then, at full size, the pixels there whose
+    /// channels moved towards the mark's colour by a fraction near the mark's (strokes' soft edges by a little less).
+    /// </summary>
+    private static byte[] Refine(Image rgb, Image bgSmall, Found found, int sw, int sh)
+    {
+        int width = rgb.Width, height = rgb.Height;
+        using Image smallMask = Image.NewFromMemory(found.Mask, sw, sh, 1, Enums.BandFormat.Uchar);
+        using Image grown = smallMask.Morph(Image.NewFromArray(new[,] { { 255, 255, 255 }, { 255, 255, 255 }, { 255, 255, 255 } }), Enums.OperationMorphology.Dilate);
+        using Image region = Regions.ToExactSize(grown, width, height, Enums.Kernel.Nearest);
+        byte[] near = region.WriteToMemory<byte>();
+        using Image bg = Regions.ToExactSize(bgSmall, width, height, Enums.Kernel.Linear);
+        byte[] j = rgb.WriteToMemory<byte>(), b = bg.WriteToMemory<byte>();
+        byte[] mask = new byte[width * height];
+        double floor = found.Alpha * 0.35;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (near[i] == 0)
+            {
+                continue;
+            }
+
+            int votes = 0, used = 0;
+            for (int c = 0; c < 3; c++)
+            {
+                double bgc = b[(i * 3) + c], value = j[(i * 3) + c];
+                double headroom = found.Polarity > 0 ? 255 - bgc : bgc;
+                if (headroom < MinHeadroom)
+                {
+                    continue;
+                }
+
+                used++;
+                double f = (found.Polarity > 0 ? value - bgc : bgc - value) / headroom;
+                if (f >= floor && f <= found.Alpha + 0.25)
+                {
+                    votes++;
+                }
+            }
+
+            if (used > 0 && votes == used)
+            {
+                mask[i] = 255;
+            }
+        }
+
+        return mask;
+    }
+}

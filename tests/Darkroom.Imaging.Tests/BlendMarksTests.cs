@@ -1,0 +1,56 @@
+using Darkroom.Imaging;
+using NetVips;
+
+namespace Darkroom.Imaging.Tests;
+
+/// <summary>The blend-arithmetic mark finder on real photos marked here with a ring-and-letter logo no OCR reads.</summary>
+[TestClass]
+public sealed class BlendMarksTests
+{
+    /// <summary>A white ring with an "S" in it, centred, at this opacity (as the watermark benchmark draws its logo).</summary>
+    private static (Image Marked, byte[] Truth) Logo(Image clean, double opacity)
+    {
+        int diameter = (int)(Math.Min(clean.Width, clean.Height) * 0.45), r = diameter / 2, stroke = Math.Max(4, diameter / 14);
+        using Image xy = Image.Xyz(diameter + 4, diameter + 4) - ((diameter / 2.0) + 2);
+        using Image distance = ((xy[0] * xy[0]) + (xy[1] * xy[1])).Pow(0.5);
+        using Image ring = ((distance <= r) & (distance > r - stroke)).Cast(Enums.BandFormat.Uchar);
+        using Image letter = Image.Text("<b>S</b>", font: $"serif {diameter / 2}", dpi: 72);
+        using Image logo = ring.Insert(letter, ((diameter + 4) - letter.Width) / 2, ((diameter + 4) - letter.Height) / 2);
+        using Image coverage = logo.Embed((clean.Width - logo.Width) / 2, (clean.Height - logo.Height) / 2, clean.Width, clean.Height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
+        Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        return (marked, (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
+    }
+
+    [TestMethod]
+    [DataRow(TestImages.Cat, 0.5, 0.6)]
+    [DataRow(TestImages.Coffee, 0.5, 0.4)]
+    public void ALogoWithNoText_IsFoundByItsOpacity(string photo, double opacity, double minRecall)
+    {
+        using Image clean = Image.NewFromBuffer(TestImages.Photo(photo)).ExtractBand(0, n: 3);
+        (Image marked, byte[] truth) = Logo(clean, opacity);
+        using (marked)
+        {
+            BlendMarks.Found? found = BlendMarks.Find(marked);
+
+            Assert.IsNotNull(found);
+            Assert.AreEqual(opacity, found.Alpha, 0.06, "the histogram's peak is the mark's opacity");
+            Assert.AreEqual(1, found.Polarity, "a light mark");
+            (double recall, double precision) = TestImages.Overlap(found.Mask, truth);
+            Assert.IsGreaterThanOrEqualTo(minRecall, recall);
+            Assert.IsGreaterThanOrEqualTo(0.5, precision);
+            Assert.IsLessThan(0.1, MaskOps.Coverage(found.Mask));
+        }
+    }
+
+    [TestMethod]
+    [DataRow(TestImages.Cat)]
+    [DataRow(TestImages.Coffee)]
+    [DataRow(TestImages.Astronaut)]
+    public void AnUnmarkedPhoto_HasNoMark(string photo)
+    {
+        using Image clean = Image.NewFromBuffer(TestImages.Photo(photo));
+
+        Assert.IsNull(BlendMarks.Find(clean));
+    }
+}
