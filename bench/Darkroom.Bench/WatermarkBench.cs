@@ -110,6 +110,12 @@ internal static class WatermarkBench
                     {
                         TeleaInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3, radius: 5);
                     }
+                    using (Image autoImage = Image.NewFromMemory(autoResult, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
+                    {
+                        autoImage.WriteToFile(Path.Combine(folder, id + ".auto.png"));
+                    }
+
+                    MaskOps.ToImage(auto, clean.Width, clean.Height).WriteToFile(Path.Combine(folder, id + ".automask.png"));
                     rows.Add(new Row(
                         id, format, opacity,
                         Score(inputPixels, cleanPixels, truth, clean.Width, clean.Height),

@@ -26,8 +26,13 @@ public static class BlendMarks
     /// <summary>A channel this close to the mark's colour in the background says nothing about the fraction.</summary>
     public const double MinHeadroom = 40;
 
-    /// <summary>The found mark's pixels, the photo's size (255 = mark), and its opacity and polarity (+1 light, −1 dark); null when none.</summary>
-    public sealed record Found(byte[] Mask, double Alpha, int Polarity, int Pieces);
+    /// <summary>
+    /// The found mark's pixels, the photo's size (255 = mark), its opacity and polarity (+1 light, −1 dark); and
+    /// <paramref name="Consistent"/>: every pixel of the photo whose channels moved towards the mark's colour by about
+    /// its opacity (to check another mask's pixels against: a stroke the text detector drew where nothing was blended
+    /// in is not the mark).
+    /// </summary>
+    public sealed record Found(byte[] Mask, double Alpha, int Polarity, int Pieces, byte[]? Consistent = null);
 
     public static Found? Find(Image photo)
     {
@@ -61,7 +66,8 @@ public static class BlendMarks
             return null;
         }
 
-        return best with { Mask = Refine(rgb, background, best, sw, sh) };
+        (byte[] mask, byte[] consistent) = Refine(rgb, background, best, sw, sh);
+        return best with { Mask = mask, Consistent = consistent };
     }
 
     /// <summary>Per pixel, the mean fraction the channels moved towards white (or black), or NaN when they disagree.</summary>
@@ -218,7 +224,7 @@ public static class BlendMarks
     /// The working-size pieces scaled to the photo and grown by a few pixels, then, at full size, the pixels there whose
     /// channels moved towards the mark's colour by a fraction near the mark's (strokes' soft edges by a little less).
     /// </summary>
-    private static byte[] Refine(Image rgb, Image bgSmall, Found found, int sw, int sh)
+    private static (byte[] Mask, byte[] Consistent) Refine(Image rgb, Image bgSmall, Found found, int sw, int sh)
     {
         int width = rgb.Width, height = rgb.Height;
         using Image smallMask = Image.NewFromMemory(found.Mask, sw, sh, 1, Enums.BandFormat.Uchar);
@@ -227,15 +233,10 @@ public static class BlendMarks
         byte[] near = region.WriteToMemory<byte>();
         using Image bg = Regions.ToExactSize(bgSmall, width, height, Enums.Kernel.Linear);
         byte[] j = rgb.WriteToMemory<byte>(), b = bg.WriteToMemory<byte>();
-        byte[] mask = new byte[width * height];
+        byte[] mask = new byte[width * height], consistent = new byte[width * height];
         double floor = found.Alpha * 0.35;
         for (int i = 0; i < mask.Length; i++)
         {
-            if (near[i] == 0)
-            {
-                continue;
-            }
-
             int votes = 0, used = 0;
             for (int c = 0; c < 3; c++)
             {
@@ -256,10 +257,11 @@ public static class BlendMarks
 
             if (used > 0 && votes == used)
             {
-                mask[i] = 255;
+                consistent[i] = 255;
+                mask[i] = near[i];
             }
         }
 
-        return mask;
+        return (mask, consistent);
     }
 }

@@ -23,6 +23,9 @@ public static class WatermarkMasker
     /// <summary>How far the stroke cut moves from the Otsu threshold towards the text's mean tone.</summary>
     public const double StrokeBias = 0.25;
 
+    /// <summary>The most of a photo an automatic mask may cover (the service refuses to apply more).</summary>
+    public const double MaxAutoCover = 0.25;
+
     public static byte[] Build(Image photo, IReadOnlyList<TextBox> boxes, MaskMode mode)
     {
         // A mark tiled across the photo is found by its repetition, whatever the detector made of its pieces.
@@ -52,13 +55,19 @@ public static class WatermarkMasker
             }
         }
 
-        // A logo or symbol with no text the detector reads, found by the blend arithmetic (one opacity, all channels alike).
+        // A logo or symbol with no text the detector reads, found by the blend arithmetic (one opacity, all channels
+        // alike). Where one is found, the text strokes are kept only where the photo was blended the same way (a
+        // stroke the detector drew on texture is not the mark); and if text and blend together would cover more than
+        // the auto mask may, the blended mark alone is what is certain.
         if (mode == MaskMode.Auto && Imaging.BlendMarks.Find(photo) is { } blended)
         {
+            byte[] union = new byte[mask.Length];
             for (int i = 0; i < mask.Length; i++)
             {
-                mask[i] |= blended.Mask[i];
+                union[i] = (byte)(blended.Mask[i] | (mask[i] & blended.Consistent![i]));
             }
+
+            return Imaging.MaskOps.Coverage(union) <= MaxAutoCover ? union : blended.Mask;
         }
 
         return mask;

@@ -12,7 +12,7 @@ namespace Darkroom.Pipeline.Activities;
 public sealed class MaskActivity(IArtifactStore artifacts, TextDetector detector) : IActivity<MaskRequest, MaskResult>
 {
     /// <summary>The most of a photo an automatic mask may cover.</summary>
-    public const double MaxAutoCover = 0.25;
+    public const double MaxAutoCover = Inference.WatermarkMasker.MaxAutoCover;
 
     public async Task<MaskResult> RunAsync(MaskRequest request, CancellationToken cancellationToken)
     {
