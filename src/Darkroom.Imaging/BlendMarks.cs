@@ -107,37 +107,13 @@ public static class BlendMarks
     /// </summary>
     private static (bool[] Kept, double Alpha, int Pieces)? Select(double[] alpha, int width, int height)
     {
-        const double low = 0.15, step = 0.01;
-        const int bins = 75, below = 12;
-        double[] histogram = new double[bins];
-        foreach (double a in alpha)
+        // Thick strokes (a logo's ring and letter) show best among pixels whose neighbours share their fraction, where
+        // the photo's texture thins out; thin text shows only in the plain histogram. The first peak found decides.
+        bool[] coherent = Coherent(alpha, width, height);
+        int peak = Peak(alpha, a => coherent[a]);
+        if (peak < 0)
         {
-            if (a is >= low and < low + (bins * step))
-            {
-                histogram[(int)((a - low) / step)]++;
-            }
-        }
-
-        double[] smooth = new double[bins];
-        for (int i = 0; i < bins; i++)
-        {
-            for (int k = Math.Max(0, i - 2); k <= Math.Min(bins - 1, i + 2); k++)
-            {
-                smooth[i] += histogram[k] / 5;
-            }
-        }
-
-        double minRise = Math.Max(20, alpha.Length * 0.0004);
-        int peak = -1;
-        double bestRise = 0;
-        for (int i = below; i < bins - 1; i++)
-        {
-            double at = low + ((i + 0.5) * step);
-            double rise = smooth[i] - smooth[i - below];
-            if (at is >= MinAlpha and <= MaxAlpha && smooth[i] >= smooth[i - 1] && smooth[i] >= smooth[i + 1] && smooth[i] > 1.3 * smooth[i - below] && rise >= minRise && rise > bestRise)
-            {
-                (peak, bestRise) = (i, rise);
-            }
+            peak = Peak(alpha, _ => true);
         }
 
         if (peak < 0)
@@ -145,7 +121,7 @@ public static class BlendMarks
             return null;
         }
 
-        double mark = low + ((peak + 0.5) * step);
+        double mark = Low + ((peak + 0.5) * Step);
         int[] label = new int[alpha.Length];
         bool[] kept = new bool[alpha.Length];
         var stack = new Stack<int>();
@@ -202,6 +178,84 @@ public static class BlendMarks
 
         int total = kept.Count(k => k);
         return pieces == 0 || total > alpha.Length / 4 ? null : (kept, mark, pieces);
+    }
+
+    private const double Low = 0.15, Step = 0.01;
+
+    /// <summary>
+    /// The histogram bin (of <see cref="Step"/> from <see cref="Low"/>) of the mark's opacity: a local maximum in
+    /// [<see cref="MinAlpha"/>, <see cref="MaxAlpha"/>] standing well above the histogram 0.12 below it, or −1.
+    /// </summary>
+    private static int Peak(double[] alpha, Func<int, bool> counted)
+    {
+        const int bins = 75, below = 12;
+        double[] histogram = new double[bins];
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            if (alpha[i] is >= Low and < Low + (bins * Step) && counted(i))
+            {
+                histogram[(int)((alpha[i] - Low) / Step)]++;
+            }
+        }
+
+        double[] smooth = new double[bins];
+        for (int i = 0; i < bins; i++)
+        {
+            for (int k = Math.Max(0, i - 2); k <= Math.Min(bins - 1, i + 2); k++)
+            {
+                smooth[i] += histogram[k] / 5;
+            }
+        }
+
+        double minRise = Math.Max(10, alpha.Length * 0.0001);
+        int peak = -1;
+        double bestRise = 0;
+        for (int i = below; i < bins - 1; i++)
+        {
+            double at = Low + ((i + 0.5) * Step);
+            double rise = smooth[i] - smooth[i - below];
+            if (at is >= MinAlpha and <= MaxAlpha && smooth[i] >= smooth[i - 1] && smooth[i] >= smooth[i + 1] && smooth[i] > 1.3 * smooth[i - below] && rise >= minRise && rise > bestRise)
+            {
+                (peak, bestRise) = (i, rise);
+            }
+        }
+
+        return peak;
+    }
+
+    /// <summary>Pixels whose 5x5 neighbourhood mostly has a fraction and agrees on it (standard deviation under 0.04).</summary>
+    private static bool[] Coherent(double[] alpha, int width, int height)
+    {
+        bool[] coherent = new bool[alpha.Length];
+        for (int y = 2; y < height - 2; y++)
+        {
+            for (int x = 2; x < width - 2; x++)
+            {
+                double sum = 0, squares = 0;
+                int n = 0;
+                for (int dy = -2; dy <= 2; dy++)
+                {
+                    for (int dx = -2; dx <= 2; dx++)
+                    {
+                        double a = alpha[((y + dy) * width) + x + dx];
+                        if (!double.IsNaN(a))
+                        {
+                            sum += a;
+                            squares += a * a;
+                            n++;
+                        }
+                    }
+                }
+
+                if (n >= 15)
+                {
+                    double mean = sum / n;
+                    coherent[(y * width) + x] = (squares / n) - (mean * mean) < 0.04 * 0.04;
+                }
+            }
+        }
+
+        return coherent;
     }
 
     private static void ForNeighbours(int p, int width, int height, Action<int> visit)
