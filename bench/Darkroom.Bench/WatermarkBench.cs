@@ -71,7 +71,7 @@ internal static class WatermarkBench
 
                     byte[] filled = (byte[])inputPixels.Clone();
                     var fillClock = Stopwatch.StartNew();
-                    TeleaInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3, radius: 5);
+                    ExemplarInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3);
                     double fillMs = fillClock.Elapsed.TotalMilliseconds;
                     using (Image fillImage = Image.NewFromMemory(filled, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
                     {
@@ -108,7 +108,7 @@ internal static class WatermarkBench
                     byte[] autoResult = (byte[])inputPixels.Clone();
                     if (cover > 0 && cover <= 0.25 && WatermarkDeblender.Deblend(autoResult, auto, clean.Width, clean.Height, 3, lossy: format == "jpeg") is null)
                     {
-                        TeleaInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3, radius: 5);
+                        ExemplarInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3);
                     }
                     using (Image autoImage = Image.NewFromMemory(autoResult, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
                     {
@@ -122,7 +122,7 @@ internal static class WatermarkBench
                         Score(filled, cleanPixels, truth, clean.Width, clean.Height),
                         Score(deblended, cleanPixels, truth, clean.Width, clean.Height),
                         report, ms,
-                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (Telea) {fillMs:0} ms"));
+                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (exemplar) {fillMs:0} ms"));
                 }
             }
 

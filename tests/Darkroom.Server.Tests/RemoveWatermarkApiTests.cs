@@ -136,6 +136,32 @@ public sealed class RemoveWatermarkApiTests
         Assert.AreEqual("request.invalid", await JobsApiTests.CodeOfAsync(response, ct));
     }
 
+    [TestMethod]
+    public async Task RemoveObject_MethodFill_CopiesTheSurroundingTexture()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        // An opaque block over the cat's striped fur: nothing to de-blend, so it must be filled.
+        using Image cat = Image.NewFromBuffer(TestImages.Photo(TestImages.Cat)).ExtractBand(0, n: 3);
+        using Image block = TestImages.Box(cat.Width, cat.Height, 40, 60, 50, 40);
+        using Image covered = (block > 0).Ifthenelse(new double[] { 255, 0, 255 }, cat).Cast(Enums.BandFormat.Uchar);
+        using MultipartFormDataContent form = DarkroomHost.Form(covered.PngsaveBuffer(), "cat.png", """{"method":"fill","model":"exemplar","dilate":0}""");
+        form.Add(File(block.PngsaveBuffer()), "mask", "mask.png");
+
+        HttpResponseMessage response = await s_host.Client.PostAsync("/api/v1/remove-watermark", form, ct);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using Image result = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync(ct));
+        byte[] mask = block.WriteToMemory<byte>();
+        double psnr = TestImages.PsnrInside(result, cat, mask);
+        using Image inside = result.Crop(45, 65, 40, 30);
+        double deviation = inside.Deviate();
+        TestContext.WriteLine($"PSNR in the filled block {psnr:0.0} dB; deviation inside {deviation:0.0}");
+        Assert.IsGreaterThan(18, psnr, "the fur is back, not magenta");
+        Assert.IsGreaterThan(6, deviation, "texture, not a flat smear");
+        using Image away = (result - covered).Abs() * (1 - (block / 255));
+        Assert.AreEqual(0, away.Max(), "pixels outside the mask are byte-identical");
+    }
+
     private static Image MaskImage(byte[] mask, int width, int height) => Image.NewFromMemory(mask, width, height, 1, Enums.BandFormat.Uchar);
 
     private static byte[] Blank(int width, int height, double value) =>

@@ -175,7 +175,7 @@ public sealed class JobSubmitter(
             throw new DarkroomException(
                 ErrorCodes.ModelUnavailable,
                 422,
-                $"The LaMa model '{lamaModel}' cannot be used on this deployment ({why}); use model 'auto' or 'telea'.");
+                $"The LaMa model '{lamaModel}' cannot be used on this deployment ({why}); use model 'auto', 'exemplar' or 'telea'.");
         }
 
         if (options.RemoveBackground?.Model is { } model)

@@ -71,15 +71,20 @@ public enum MaskMode
 [JsonConverter(typeof(Darkroom.Core.Options.StrictEnumConverter<InpaintModel>))]
 public enum InpaintModel
 {
-    /// <summary>LaMa when its model is installed, Telea otherwise.</summary>
+    /// <summary>LaMa when its model is installed, the exemplar fill otherwise (Telea for holes a few pixels wide).</summary>
     [JsonStringEnumMemberName("auto")]
     Auto,
 
     [JsonStringEnumMemberName("lama")]
     Lama,
 
+    /// <summary>Telea's fast marching method alone: smooth, no texture.</summary>
     [JsonStringEnumMemberName("telea")]
     Telea,
+
+    /// <summary>The exemplar (PatchMatch) fill, which copies texture from the photo, even where LaMa is installed.</summary>
+    [JsonStringEnumMemberName("exemplar")]
+    Exemplar,
 }
 
 /// <summary>How a large photo meets a fixed-size model (the three IOPaint offers).</summary>

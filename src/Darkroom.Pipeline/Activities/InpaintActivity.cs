@@ -15,7 +15,7 @@ namespace Darkroom.Pipeline.Activities;
 /// <summary>
 /// Fills the masked pixels and writes the result; only masked pixels change, so everything else is
 /// byte-identical in lossless formats. LaMa when it is installed (model <c>auto</c>) or asked for, with the HD
-/// strategy; otherwise Telea, on the mask's bounding box plus its radius at full resolution.
+/// strategy; otherwise the exemplar fill (Telea for thin holes), on the mask's bounding box plus context at full resolution.
 /// </summary>
 public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama, IOptions<ImagingOptions> imaging, IOptions<InferenceOptions> inference) : IActivity<InpaintRequest, ComposeResult>
 {
@@ -28,7 +28,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
         string lamaModel = inference.Value.InpaintingModel;
         bool useLama = request.Options.Model switch
         {
-            InpaintModel.Telea => false,
+            InpaintModel.Telea or InpaintModel.Exemplar => false,
             InpaintModel.Lama => lama.IsInstalled(lamaModel)
                 ? true
                 : throw new DarkroomException(ErrorCodes.ModelUnavailable, 503, $"The LaMa model '{lamaModel}' is not installed on this deployment; use model 'telea' or 'auto'."),
@@ -69,7 +69,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             using Image result = deblended is not null
                 ? deblended.Copy()
                 : lamaModel is null
-                    ? Inpaint(photo, mask)
+                    ? Inpaint(photo, mask, exemplar: options.Model != InpaintModel.Telea)
                     : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
             return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height, Describe(mask, actions, photo.Width, photo.Height, report));
         }
@@ -147,8 +147,12 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
         return (photo.Insert(repaired, left, top), report);
     }
 
-    /// <summary>Inpaints the region around the mask and inserts it back into the photo.</summary>
-    public static Image Inpaint(Image photo, byte[] mask)
+    /// <summary>
+    /// Fills the mask from the region around it and inserts it back into the photo: an exemplar fill that copies the
+    /// photo's texture (<see cref="ExemplarInpainter"/>, with an eighth of the photo's shorter side of context to copy
+    /// from), Telea for holes only a few pixels wide.
+    /// </summary>
+    public static Image Inpaint(Image photo, byte[] mask, bool exemplar = true)
     {
         int width = photo.Width, height = photo.Height;
         if (MaskOps.Bounds(mask, width, height) is not { } box)
@@ -156,7 +160,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             return photo.Copy();
         }
 
-        (int left, int top, int w, int h) = Regions.Grow(box, Radius + 1, width, height);
+        (int left, int top, int w, int h) = Regions.Grow(box, exemplar ? Math.Max(Radius + 1, Math.Min(width, height) / 8) : Radius + 1, width, height);
         using Image region = photo.ExtractArea(left, top, w, h);
         byte[] pixels = region.WriteToMemory<byte>();
         byte[] regionMask = new byte[w * h];
@@ -165,7 +169,14 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             Array.Copy(mask, ((top + y) * width) + left, regionMask, y * w, w);
         }
 
-        TeleaInpainter.Inpaint(pixels, regionMask, w, h, region.Bands, Radius);
+        if (exemplar)
+        {
+            ExemplarInpainter.Inpaint(pixels, regionMask, w, h, region.Bands);
+        }
+        else
+        {
+            TeleaInpainter.Inpaint(pixels, regionMask, w, h, region.Bands, Radius);
+        }
         using Image patch = Image.NewFromMemory(pixels, w, h, region.Bands, Enums.BandFormat.Uchar).Copy(interpretation: photo.Interpretation);
         return photo.Insert(patch, left, top);
     }
