@@ -38,6 +38,7 @@ internal static class WatermarkBench
         string folder = keep ?? Directory.CreateTempSubdirectory("darkroom-watermark-").FullName;
         Directory.CreateDirectory(folder);
         var rows = new List<Row>();
+        var exemplarScores = new List<(string Format, (double Psnr, double Ssim) Score)>();
         (string Name, Image Photo)[] photos =
         [
             ("astronaut", Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut))),
@@ -71,8 +72,19 @@ internal static class WatermarkBench
 
                     byte[] filled = (byte[])inputPixels.Clone();
                     var fillClock = Stopwatch.StartNew();
-                    ExemplarInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3);
+                    TeleaInpainter.Inpaint(filled, mask, clean.Width, clean.Height, 3, radius: 5);
                     double fillMs = fillClock.Elapsed.TotalMilliseconds;
+                    // The exemplar fill (model "exemplar"), scored beside the default.
+                    byte[] exemplar = (byte[])inputPixels.Clone();
+                    var exemplarClock = Stopwatch.StartNew();
+                    ExemplarInpainter.Inpaint(exemplar, mask, clean.Width, clean.Height, 3);
+                    double exemplarMs = exemplarClock.Elapsed.TotalMilliseconds;
+                    exemplarScores.Add((format, Score(exemplar, cleanPixels, truth, clean.Width, clean.Height)));
+                    using (Image exemplarImage = Image.NewFromMemory(exemplar, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
+                    {
+                        exemplarImage.WriteToFile(Path.Combine(folder, id + ".exemplar.png"));
+                    }
+
                     using (Image fillImage = Image.NewFromMemory(filled, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
                     {
                         fillImage.WriteToFile(Path.Combine(folder, id + ".fill.png"));
@@ -108,7 +120,7 @@ internal static class WatermarkBench
                     byte[] autoResult = (byte[])inputPixels.Clone();
                     if (cover > 0 && cover <= 0.25 && WatermarkDeblender.Deblend(autoResult, auto, clean.Width, clean.Height, 3, lossy: format == "jpeg") is null)
                     {
-                        ExemplarInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3);
+                        TeleaInpainter.Inpaint(autoResult, auto, clean.Width, clean.Height, 3, radius: 5);
                     }
                     using (Image autoImage = Image.NewFromMemory(autoResult, clean.Width, clean.Height, 3, Enums.BandFormat.Uchar))
                     {
@@ -122,7 +134,7 @@ internal static class WatermarkBench
                         Score(filled, cleanPixels, truth, clean.Width, clean.Height),
                         Score(deblended, cleanPixels, truth, clean.Width, clean.Height),
                         report, ms,
-                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (exemplar) {fillMs:0} ms"));
+                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (Telea) {fillMs:0} ms; exemplar {exemplarMs:0} ms"));
                 }
             }
 
@@ -146,6 +158,8 @@ internal static class WatermarkBench
             (double, double) Mean(Func<Row, (double, double)> pick) => (set.Average(r => pick(r).Item1), set.Average(r => pick(r).Item2));
             (double, double) anchorMean = (set.Average(r => anchor.GetValueOrDefault(r.Id, (double.NaN, double.NaN)).Item1), set.Average(r => anchor.GetValueOrDefault(r.Id, (double.NaN, double.NaN)).Item2));
             Console.WriteLine($"{"mean " + format,-24} {"",7} {Cell(Mean(r => r.Marked)),14} {Cell(anchorMean),14} {Cell(Mean(r => r.Filled)),14} {Cell(Mean(r => r.Deblended)),17} {Cell(Mean(r => r.Auto)),14} {set.Average(r => r.Recall),6:0.00} {set.Average(r => r.Precision),5:0.00} {set.Max(r => r.Cover),6:P1} {set.Max(r => r.Harm),6:P1}");
+            (double Psnr, double Ssim)[] exemplarSet = [.. exemplarScores.Where(e => e.Format == format).Select(e => e.Score)];
+            Console.WriteLine($"{"  exemplar fill " + format,-24} {Cell((exemplarSet.Average(e => e.Psnr), exemplarSet.Average(e => e.Ssim)))} (model \"exemplar\", true mask; the fill column is Telea, the default)");
             foreach (string layout in new[] { "corner", "logo", "tiled" })
             {
                 Row[] part = [.. set.Where(r => r.Id.Contains($"-{layout}-", StringComparison.Ordinal))];

@@ -15,7 +15,7 @@ namespace Darkroom.Pipeline.Activities;
 /// <summary>
 /// Fills the masked pixels and writes the result; only masked pixels change, so everything else is
 /// byte-identical in lossless formats. LaMa when it is installed (model <c>auto</c>) or asked for, with the HD
-/// strategy; otherwise the exemplar fill (Telea for thin holes), on the mask's bounding box plus context at full resolution.
+/// strategy; otherwise Telea (or the exemplar fill when asked for), on the mask's bounding box plus context at full resolution.
 /// </summary>
 public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama, IOptions<ImagingOptions> imaging, IOptions<InferenceOptions> inference) : IActivity<InpaintRequest, ComposeResult>
 {
@@ -69,7 +69,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             using Image result = deblended is not null
                 ? deblended.Copy()
                 : lamaModel is null
-                    ? Inpaint(photo, mask, exemplar: options.Model != InpaintModel.Telea)
+                    ? Inpaint(photo, mask, exemplar: options.Model == InpaintModel.Exemplar)
                     : await lama.InpaintAsync(photo, mask, options.HdStrategy, lamaModel, cancellationToken);
             return (ImageEncoder.Encode(result, options.Format, options.Quality, imaging.Value.PngCompression), result.Width, result.Height, Describe(mask, actions, photo.Width, photo.Height, report));
         }
@@ -148,11 +148,11 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
     }
 
     /// <summary>
-    /// Fills the mask from the region around it and inserts it back into the photo: an exemplar fill that copies the
-    /// photo's texture (<see cref="ExemplarInpainter"/>, with an eighth of the photo's shorter side of context to copy
-    /// from), Telea for holes only a few pixels wide.
+    /// Fills the mask from the region around it and inserts it back into the photo: Telea, or (asked for with model
+    /// <c>exemplar</c>) the exemplar fill that copies the photo's texture (<see cref="ExemplarInpainter"/>, with an
+    /// eighth of the photo's shorter side of context to copy from; Telea for holes only a few pixels wide).
     /// </summary>
-    public static Image Inpaint(Image photo, byte[] mask, bool exemplar = true)
+    public static Image Inpaint(Image photo, byte[] mask, bool exemplar = false)
     {
         int width = photo.Width, height = photo.Height;
         if (MaskOps.Bounds(mask, width, height) is not { } box)
