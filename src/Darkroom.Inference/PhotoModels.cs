@@ -145,6 +145,9 @@ public static class CocoClasses
     public const int Cat = 15;
     public const int Dog = 16;
 
+    /// <summary>bird … giraffe: COCO's animals.</summary>
+    public static bool IsAnimal(int classId) => classId is >= 14 and <= 23;
+
     /// <summary>banana … cake: the food items COCO labels.</summary>
     public static bool IsFood(int classId) => classId is >= 46 and <= 55;
 }

@@ -100,6 +100,17 @@ public sealed class PhotoStepTests
         Assert.AreEqual("tiny-yolox+tiny-imagenet", view.Model);
     }
 
+    [TestMethod]
+    public async Task CutOut_WithTheDetectorInstalled_NamesTheSubjectType()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        // The stand-in detector's largest, surest object is a person: the classify stage says so (X-Type).
+        HttpResponseMessage response = await s_both.Client.PostAsync("/api/v1/remove-background", DarkroomHost.Form(TestImages.Photo(TestImages.Cat), "cat.jpg", """{"size":"preview"}"""), ct);
+
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        Assert.AreEqual("person", string.Join(",", response.Headers.GetValues("X-Type")));
+    }
+
     // --- the rules on synthetic input ---
 
     private static Detection Box(int classId, float score, float left, float top, float width, float height) =>
