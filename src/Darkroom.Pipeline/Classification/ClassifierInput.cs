@@ -39,7 +39,7 @@ public sealed class ClassifierInput : IDisposable
             // The biggest boxes first; a card or a page has its telling words in its larger lines.
             return await recognizer.RecognizeAsync(Upright, boxes.OrderByDescending(b => b.Width * b.Height).Take(MaxLines), CancellationToken.None);
         });
-        CameraMake = ReadCameraMake(bytes);
+        (CameraMake, Gps) = ReadExif(bytes);
     }
 
     public const int MaxLines = 40;
@@ -50,6 +50,9 @@ public sealed class ClassifierInput : IDisposable
 
     /// <summary>EXIF Make or Model, when the file has them: a camera (or phone camera) took it.</summary>
     public string? CameraMake { get; }
+
+    /// <summary>The EXIF GPS position, when the file has one.</summary>
+    public (double Latitude, double Longitude)? Gps { get; }
 
     public Image Upright => _upright.Value;
 
@@ -65,26 +68,30 @@ public sealed class ClassifierInput : IDisposable
         }
     }
 
-    private static string? ReadCameraMake(byte[] bytes)
+    /// <summary>The camera and the GPS position from one read of the file's header.</summary>
+    private static (string? Camera, (double Latitude, double Longitude)? Gps) ReadExif(byte[] bytes)
     {
         try
         {
             using Image header = Image.NewFromBuffer(bytes, access: Enums.Access.Sequential);
+            string? camera = null;
             foreach (string field in new[] { "exif-ifd0-Make", "exif-ifd0-Model" })
             {
                 if (header.Contains(field) && header.Get(field) is string value && value.Trim().Length > 0)
                 {
                     // libvips shows EXIF strings as "Canon (Canon, ASCII, 6 components, 6 bytes)".
                     int paren = value.IndexOf(" (", StringComparison.Ordinal);
-                    return (paren > 0 ? value[..paren] : value).Trim();
+                    camera = (paren > 0 ? value[..paren] : value).Trim();
+                    break;
                 }
             }
+
+            return (camera, Places.GpsOf(header));
         }
         catch (VipsException)
         {
-            // The probe already accepted the file; a header without readable EXIF just has no camera.
+            // The probe already accepted the file; a header without readable EXIF just has no camera and no position.
+            return (null, null);
         }
-
-        return null;
     }
 }

@@ -107,7 +107,7 @@ public sealed class PhotoClassifier(
         }
 
         using var input = new ClassifierInput(bytes, facts, detector, recognizer);
-        return new ClassifyOutcome(sha, WithPlace(await chain.ClassifyAsync(input, cancellationToken, localOnly: true), bytes), Cached: false, 0);
+        return new ClassifyOutcome(sha, WithPlace(await chain.ClassifyAsync(input, cancellationToken, localOnly: true), input), Cached: false, 0);
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ public sealed class PhotoClassifier(
                 }
 
                 using var input = new ClassifierInput(bytes, facts, detector, recognizer);
-                ClassificationResult result = WithPlace(await chain.ClassifyAsync(input, cancellationToken), bytes);
+                ClassificationResult result = WithPlace(await chain.ClassifyAsync(input, cancellationToken), input);
                 await store.CompleteAsync(SharedPartition, sha, o.Version, result, CancellationToken.None);
                 await store.CompleteAsync(tenant, sha, o.Version, result, CancellationToken.None);
                 return new ClassifyOutcome(sha, result, Cached: false, 0);
@@ -171,6 +171,6 @@ public sealed class PhotoClassifier(
     }
 
     /// <summary>The result with the place the photo's EXIF GPS points at, when it has GPS and the place data is installed.</summary>
-    private ClassificationResult WithPlace(ClassificationResult result, byte[] bytes) =>
-        Places.GpsOf(bytes) is { } gps && places.Near(gps.Latitude, gps.Longitude) is { } place ? result with { Place = place } : result;
+    private ClassificationResult WithPlace(ClassificationResult result, ClassifierInput input) =>
+        input.Gps is { } gps && places.Near(gps.Latitude, gps.Longitude) is { } place ? result with { Place = place } : result;
 }

@@ -39,19 +39,11 @@ public sealed class Places(IOptions<PlacesOptions> options)
     public bool Installed => _index.Value is not null;
 
     /// <summary>The photo's GPS position from its EXIF, or null when it has none (or a malformed one).</summary>
-    public static (double Latitude, double Longitude)? GpsOf(byte[] bytes)
+    public static (double Latitude, double Longitude)? GpsOf(Image header)
     {
-        try
-        {
-            using Image header = Image.NewFromBuffer(bytes, access: Enums.Access.Sequential);
-            double? lat = Degrees(header, "exif-ifd3-GPSLatitude", "exif-ifd3-GPSLatitudeRef", 'S');
-            double? lon = Degrees(header, "exif-ifd3-GPSLongitude", "exif-ifd3-GPSLongitudeRef", 'W');
-            return lat is { } y && lon is { } x && y is >= -90 and <= 90 && x is >= -180 and <= 180 && !(y == 0 && x == 0) ? (y, x) : null;
-        }
-        catch (VipsException)
-        {
-            return null;
-        }
+        double? lat = Degrees(header, "exif-ifd3-GPSLatitude", "exif-ifd3-GPSLatitudeRef", 'S');
+        double? lon = Degrees(header, "exif-ifd3-GPSLongitude", "exif-ifd3-GPSLongitudeRef", 'W');
+        return lat is { } y && lon is { } x && y is >= -90 and <= 90 && x is >= -180 and <= 180 && !(y == 0 && x == 0) ? (y, x) : null;
     }
 
     /// <summary>The nearest city within <see cref="PlacesOptions.MaxDistanceKm"/>, or null (no data, or nothing near).</summary>
