@@ -10,17 +10,22 @@ namespace Darkroom.Server.Runner;
 /// </summary>
 internal sealed class QueueDepth(IWorkQueue queue, TimeProvider clock) : BackgroundService
 {
-    private long _depth;
+    // One gauge for the process, reading the latest sample: several hosts in one process (the tests) share it
+    // instead of each adding a gauge to the shared meter.
+    private static long s_depth;
+
+    private static readonly System.Diagnostics.Metrics.ObservableGauge<long> Gauge =
+        DarkroomTelemetry.Meter.CreateObservableGauge("darkroom.queue.depth", () => Interlocked.Read(ref s_depth), "{message}", "Jobs waiting in the queue (approximate, sampled every 15 s)");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        DarkroomTelemetry.Meter.CreateObservableGauge("darkroom.queue.depth", () => Interlocked.Read(ref _depth), "{message}", "Jobs waiting in the queue (approximate, sampled every 15 s)");
+        _ = Gauge.Enabled;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15), clock);
         do
         {
             try
             {
-                Interlocked.Exchange(ref _depth, await queue.ApproximateDepthAsync(stoppingToken));
+                Interlocked.Exchange(ref s_depth, await queue.ApproximateDepthAsync(stoppingToken));
             }
             catch (global::Azure.RequestFailedException)
             {
