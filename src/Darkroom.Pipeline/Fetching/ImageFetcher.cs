@@ -109,24 +109,12 @@ public sealed class ImageFetcher : IDisposable
 
     private async Task CheckHostAsync(string field, Uri uri, CancellationToken cancellationToken)
     {
-        IPAddress[] addresses;
-        try
+        switch (await CallbackUrls.JudgeHostAsync(uri.IdnHost, _options.AllowPrivateHosts, cancellationToken))
         {
-            addresses = await CallbackUrls.ResolveAsync(uri.IdnHost, cancellationToken);
-        }
-        catch (SocketException)
-        {
-            addresses = [];
-        }
-
-        if (addresses.Length == 0)
-        {
-            throw new DarkroomException(ErrorCodes.UrlInvalid, 400, $"The host of {field}, '{BlobNames.Printable(uri.Host, 100)}', does not resolve.");
-        }
-
-        if (!_options.AllowPrivateHosts && addresses.FirstOrDefault(a => !NetworkRanges.IsPublic(a)) is { } blocked)
-        {
-            throw Forbidden(field, uri.Host, blocked);
+            case (false, _):
+                throw new DarkroomException(ErrorCodes.UrlInvalid, 400, $"The host of {field}, '{BlobNames.Printable(uri.Host, 100)}', does not resolve.");
+            case (true, { } blocked):
+                throw Forbidden(field, uri.Host, blocked);
         }
     }
 

@@ -22,30 +22,40 @@ public sealed class CallbackUrls(IOptions<WebhookOptions> options)
             throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"callbackUrl must be an absolute http(s) URL of at most {MaxLength} characters, without credentials or fragment.");
         }
 
-        IPAddress[] addresses;
-        try
+        switch (await JudgeHostAsync(uri.IdnHost, options.Value.AllowPrivateHosts, cancellationToken))
         {
-            addresses = await ResolveAsync(uri.IdnHost, cancellationToken);
-        }
-        catch (SocketException)
-        {
-            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' does not resolve.");
-        }
-
-        if (addresses.Length == 0)
-        {
-            throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' does not resolve.");
-        }
-
-        if (!options.Value.AllowPrivateHosts && addresses.FirstOrDefault(a => !NetworkRanges.IsPublic(a)) is { } blocked)
-        {
-            throw new DarkroomException(
-                ErrorCodes.CallbackForbiddenHost,
-                400,
-                $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' resolves to {blocked}, a loopback, private or reserved address; callbacks go to public hosts only.");
+            case (false, _):
+                throw new DarkroomException(ErrorCodes.CallbackInvalid, 400, $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' does not resolve.");
+            case (true, { } blocked):
+                throw new DarkroomException(
+                    ErrorCodes.CallbackForbiddenHost,
+                    400,
+                    $"The callback host '{Darkroom.Core.Ports.BlobNames.Printable(uri.Host, 100)}' resolves to {blocked}, a loopback, private or reserved address; callbacks go to public hosts only.");
         }
 
         return uri.AbsoluteUri;
+    }
+
+    /// <summary>
+    /// The submission-time judgement of a host, shared by callbacks and photo URLs: whether it resolves at all, and the
+    /// first address it resolves to that is not public (null when all are, or when private hosts are allowed). Each
+    /// caller turns the answer into its own error codes; the connect-time half is <c>PublicConnector</c>.
+    /// </summary>
+    public static async Task<(bool Resolves, IPAddress? Blocked)> JudgeHostAsync(string host, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await ResolveAsync(host, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return (false, null);
+        }
+
+        return addresses.Length == 0
+            ? (false, null)
+            : (true, allowPrivate ? null : addresses.FirstOrDefault(a => !NetworkRanges.IsPublic(a)));
     }
 
     /// <summary>The addresses a host name stands for (an IP literal stands for itself); what both the submission check and the connect-time check judge.</summary>
