@@ -116,6 +116,7 @@ internal static class WatermarkBench
                     }
                     MaskOps.Dilate(auto, clean.Width, clean.Height, 2);
                     (double recall, double precision) = TestImages.Overlap(auto, truth);
+                    double visibleRecall = TestImages.Overlap(auto, Visible(truth, inputPixels, cleanPixels)).Recall;
                     double cover = MaskOps.Coverage(auto);
                     byte[] autoResult = (byte[])inputPixels.Clone();
                     if (cover > 0 && cover <= 0.25 && WatermarkDeblender.Deblend(autoResult, auto, clean.Width, clean.Height, 3, lossy: format == "jpeg") is null)
@@ -134,7 +135,7 @@ internal static class WatermarkBench
                         Score(filled, cleanPixels, truth, clean.Width, clean.Height),
                         Score(deblended, cleanPixels, truth, clean.Width, clean.Height),
                         report, ms,
-                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (Telea) {fillMs:0} ms; exemplar {exemplarMs:0} ms"));
+                        Score(autoResult, cleanPixels, truth, clean.Width, clean.Height), recall, precision, cover, Harm(autoResult, inputPixels, truth), $"fill (Telea) {fillMs:0} ms; exemplar {exemplarMs:0} ms") { VisibleRecall = visibleRecall });
                 }
             }
 
@@ -163,7 +164,7 @@ internal static class WatermarkBench
             foreach (string layout in new[] { "corner", "logo", "tiled" })
             {
                 Row[] part = [.. set.Where(r => r.Id.Contains($"-{layout}-", StringComparison.Ordinal))];
-                Console.WriteLine($"{"  recall " + layout + " " + format,-24} min {part.Min(r => r.Recall):0.00} mean {part.Average(r => r.Recall):0.00}; auto-mask PSNR mean {part.Average(r => r.Auto.Psnr):0.0}");
+                Console.WriteLine($"{"  recall " + layout + " " + format,-24} min {part.Min(r => r.Recall):0.00} mean {part.Average(r => r.Recall):0.00}; of the visibly changed pixels min {part.Min(r => r.VisibleRecall):0.00} mean {part.Average(r => r.VisibleRecall):0.00}; auto-mask PSNR mean {part.Average(r => r.Auto.Psnr):0.0}");
             }
         }
 
@@ -328,7 +329,26 @@ internal static class WatermarkBench
 
     private sealed record Row(
         string Id, string Format, double Opacity, (double Psnr, double Ssim) Marked, (double Psnr, double Ssim) Filled, (double Psnr, double Ssim) Deblended,
-        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover, double Harm, string FillNote);
+        DeblendReport? Report, double Ms, (double Psnr, double Ssim) Auto, double Recall, double Precision, double Cover, double Harm, string FillNote)
+    {
+        /// <summary>Recall over the mark's pixels that it visibly changed (by more than 8 levels in some channel).</summary>
+        public double VisibleRecall { get; init; }
+    }
+
+    /// <summary>The true mark's pixels where the mark changed the photo by more than 8 levels (a white mark on white changes nothing).</summary>
+    private static byte[] Visible(byte[] truth, byte[] marked, byte[] clean)
+    {
+        byte[] visible = new byte[truth.Length];
+        for (int i = 0; i < truth.Length; i++)
+        {
+            if (truth[i] != 0 && Enumerable.Range(0, 3).Any(ch => Math.Abs(marked[(i * 3) + ch] - clean[(i * 3) + ch]) > 8))
+            {
+                visible[i] = 255;
+            }
+        }
+
+        return visible;
+    }
 
     /// <summary>The share of pixels outside the true mark that a result changed by more than 8 levels in some channel: damage done where there was nothing to remove.</summary>
     private static double Harm(byte[] result, byte[] input, byte[] truth)

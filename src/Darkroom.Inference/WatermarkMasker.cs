@@ -39,6 +39,7 @@ public static class WatermarkMasker
         using Image greyImage = rgb.Colourspace(Enums.Interpretation.Bw);
         byte[] grey = greyImage.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         byte[] mask = new byte[width * height];
+        var kept = new List<(int Left, int Top, int Width, int Height)>();
         foreach (TextBox box in boxes)
         {
             (int left, int top, int right, int bottom) = Clip(box, width, height);
@@ -52,7 +53,14 @@ public static class WatermarkMasker
                 // Symbols beside the words (©, ®, a logo glyph) often fall outside the detector's box: look a little wider.
                 int reach = (int)(box.Height * SideReach);
                 MarkStrokes(grey, mask, width, Math.Max(0, left - reach), top, Math.Min(width, right + reach), bottom);
+                kept.Add((Math.Max(0, left - reach), top, Math.Min(width, right + reach) - Math.Max(0, left - reach), bottom - top));
             }
+        }
+
+        // The line goes on where the detector's box stopped (busy ground under the rest of the words).
+        if (mode == MaskMode.Auto)
+        {
+            Imaging.BlendMarks.ExtendLines(photo, mask, kept);
         }
 
         // A logo or symbol with no text the detector reads, found by the blend arithmetic (one opacity, all channels
