@@ -44,6 +44,41 @@ public sealed class BlendMarksTests
     }
 
     [TestMethod]
+    public void ExtendLines_FollowsALineBeyondItsBox_AndNoFurther()
+    {
+        // "© SAMPLE STOCK" at 50 % across the cat; the strokes of its right half are known, as if the detector's box
+        // had stopped mid-line.
+        using Image clean = Image.NewFromBuffer(TestImages.Photo(TestImages.Cat)).ExtractBand(0, n: 3);
+        using Image text = Image.Text("<b>© SAMPLE STOCK</b>", font: "sans 30", dpi: 72);
+        int left = 40, top = 200;
+        using Image coverage = text.Embed(left, top, clean.Width, clean.Height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
+        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 128).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        int half = left + (text.Width / 2);
+        byte[] mask = new byte[truth.Length];
+        for (int i = 0; i < truth.Length; i++)
+        {
+            mask[i] = i % clean.Width >= half ? truth[i] : (byte)0;
+        }
+
+        double before = TestImages.Overlap(mask, truth).Recall;
+        BlendMarks.ExtendLines(marked, mask, [(half, top, left + text.Width - half, text.Height)]);
+        (double recall, double precision) = TestImages.Overlap(mask, truth);
+
+        Assert.IsLessThan(0.6, before);
+        Assert.IsGreaterThan(0.8, recall, $"the left half found too: {before:0.00} -> {recall:0.00}");
+        Assert.IsGreaterThan(0.6, precision, "and not the fur around it");
+        for (int y = 0; y < clean.Height; y++)
+        {
+            for (int x = 0; x < clean.Width; x++)
+            {
+                Assert.IsTrue(mask[(y * clean.Width) + x] == 0 || (y >= top && y < top + text.Height), "only along the line's rows");
+            }
+        }
+    }
+
+    [TestMethod]
     [DataRow(TestImages.Cat)]
     [DataRow(TestImages.Coffee)]
     [DataRow(TestImages.Astronaut)]
