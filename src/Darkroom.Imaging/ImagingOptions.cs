@@ -29,4 +29,10 @@ public sealed class ImagingOptions
     /// <summary>PNG zlib level for results: 1 is fast, 9 is small.</summary>
     [Range(0, 9)]
     public int PngCompression { get; set; } = 4;
+
+    /// <summary>
+    /// Refine the model's matte at the output's resolution (<see cref="MatteRefiner"/>); off, the matte is only
+    /// scaled up, as the model made it.
+    /// </summary>
+    public bool RefineEdges { get; set; } = true;
 }

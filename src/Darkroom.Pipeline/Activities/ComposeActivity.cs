@@ -45,11 +45,36 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
         using Image small = Image.NewFromBuffer(matteBytes);
         // A preview's matte is scaled straight to the preview's size (compose scales the photo to match).
         (int width, int height) = request.Options.Size == CutoutSize.Preview ? CutoutSizes.Preview(photo.Width, photo.Height) : (photo.Width, photo.Height);
-        using Image matte = Matte.ToSize(small, width, height);
+        using Image scaledMatte = Matte.ToSize(small, width, height);
         using Image? background = backgroundBytes is null ? null : ImageDecoder.DecodeUpright(backgroundBytes, "background image");
-        using Image result = Compositor.Compose(photo, matte, request.Options, background);
+
+        // The model's matte is refined at the output's resolution: its band solved again against the photo, its
+        // interior made opaque, and the subject's own colours estimated where it is partly transparent.
+        (Image matte, Image subject) = foregroundBytes is null && imaging.Value.RefineEdges
+            ? Refine(photo, scaledMatte, width, height, request.Subject?.Type ?? SubjectType.Photo)
+            : (scaledMatte.Copy(), photo.Copy());
+        using Image refinedMatte = matte;
+        using Image subjectColours = subject;
+        using Image result = Compositor.Compose(subjectColours, refinedMatte, request.Options, background);
         byte[] encoded = ImageEncoder.Encode(result, request.Options.Format, request.Options.Quality, imaging.Value.PngCompression);
-        ForegroundBox? box = Compositor.SubjectBox(matte) is { } b ? new ForegroundBox(b.Left, b.Top, b.Width, b.Height) : null;
+        ForegroundBox? box = Compositor.SubjectBox(refinedMatte) is { } b ? new ForegroundBox(b.Left, b.Top, b.Width, b.Height) : null;
         return (encoded, result.Width, result.Height, box);
+    }
+
+    /// <summary>The refined alpha and the subject's colours at width x height (the photo's alpha band, if any, kept).</summary>
+    private static (Image Alpha, Image Colour) Refine(Image photo, Image matte, int width, int height, SubjectType type)
+    {
+        using Image sized = width == photo.Width && height == photo.Height ? photo.Copy() : Matte.ToSize(photo, width, height);
+        (Image alpha, Image colour) = MatteRefiner.Refine(sized, matte, MatteRefiner.For(type, width, height));
+        if (!sized.HasAlpha())
+        {
+            return (alpha, colour);
+        }
+
+        using (colour)
+        {
+            using Image sourceAlpha = sized.ExtractBand(sized.Bands - 1);
+            return (alpha, colour.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb));
+        }
     }
 }

@@ -1,0 +1,156 @@
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Multi-level foreground estimation (Germer, Uelwer, Conrad and Harmeling, 2020): given the photo I and alpha α,
+/// find the subject's colour F and the background's B so that α·F + (1 − α)·B ≈ I while F and B stay smooth where
+/// α does not change. Solved from a 1x1 image up to the full size, each level started from the one before (scaled
+/// up) and relaxed a few times: every pixel solves its own 2x2 system per channel against its four neighbours,
+/// which are weighted ε + ω·|Δα| so colour does not flow across the subject's own edges.
+/// </summary>
+internal static class ForegroundEstimation
+{
+    private const float Epsilon = 5e-3f, Omega = 0.1f;
+
+    /// <param name="image">Three planes, values in 0–1.</param>
+    /// <param name="alpha">Values in 0–1, the same size.</param>
+    /// <returns>F as three planes, the same size.</returns>
+    public static float[][] Solve(float[][] image, float[] alpha, int width, int height)
+    {
+        int levels = (int)Math.Ceiling(Math.Log2(Math.Max(2, Math.Max(width, height))));
+        float[][] f = new float[3][], b = new float[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            double sum = 0;
+            foreach (float v in image[c])
+            {
+                sum += v;
+            }
+
+            f[c] = [(float)(sum / image[c].Length)];
+            b[c] = [(float)(sum / image[c].Length)];
+        }
+
+        int pw = 1, ph = 1;
+        for (int level = 0; level <= levels; level++)
+        {
+            int lw = Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
+            int lh = Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
+            float[] a = Nearest(alpha, width, height, lw, lh);
+            float[][] img = new float[3][];
+            for (int c = 0; c < 3; c++)
+            {
+                img[c] = Nearest(image[c], width, height, lw, lh);
+                f[c] = Nearest(f[c], pw, ph, lw, lh);
+                b[c] = Nearest(b[c], pw, ph, lw, lh);
+            }
+
+            int iterations = lw <= 32 && lh <= 32 ? 10 : 2;
+            bool[]? active = lw <= 32 && lh <= 32 ? null : Active(a, lw, lh);
+            for (int k = 0; k < iterations; k++)
+            {
+                Relax(img, a, f, b, lw, lh, active);
+            }
+
+            pw = lw;
+            ph = lh;
+        }
+
+        return f;
+    }
+
+    /// <summary>
+    /// Pixels within two of a partly transparent one. Elsewhere alpha is 0 or 1 all around: F (or B) is the photo
+    /// itself there, or does not matter, and the level below already carried it up; relaxing it again changes nothing
+    /// that is kept.
+    /// </summary>
+    private static bool[] Active(float[] alpha, int width, int height)
+    {
+        byte[] partial = new byte[alpha.Length];
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            partial[i] = alpha[i] is > 0f and < 1f ? (byte)255 : (byte)0;
+        }
+
+        MaskOps.Dilate(partial, width, height, 2);
+        bool[] active = new bool[alpha.Length];
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            active[i] = partial[i] != 0;
+        }
+
+        return active;
+    }
+
+    private static void Relax(float[][] image, float[] alpha, float[][] f, float[][] b, int width, int height, bool[]? active)
+    {
+        Span<float> sumF = stackalloc float[3];
+        Span<float> sumB = stackalloc float[3];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width) + x;
+                if (active is not null && !active[i])
+                {
+                    continue;
+                }
+
+                float a = alpha[i], a1 = 1 - a, weights = 0;
+                sumF.Clear();
+                sumB.Clear();
+                for (int d = 0; d < 4; d++)
+                {
+                    int nx = x + (d == 0 ? -1 : d == 1 ? 1 : 0), ny = y + (d == 2 ? -1 : d == 3 ? 1 : 0);
+                    if (nx < 0 || ny < 0 || nx >= width || ny >= height)
+                    {
+                        continue;
+                    }
+
+                    int j = (ny * width) + nx;
+                    float w = Epsilon + (Omega * Math.Abs(a - alpha[j]));
+                    weights += w;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        sumF[c] += w * f[c][j];
+                        sumB[c] += w * b[c][j];
+                    }
+                }
+
+                float m00 = (a * a) + weights, m01 = a * a1, m11 = (a1 * a1) + weights;
+                float det = (m00 * m11) - (m01 * m01);
+                if (det < 1e-9f)
+                {
+                    // A lone pixel (the 1x1 level) has no neighbours to decide F and B apart: keep what it has.
+                    continue;
+                }
+
+                for (int c = 0; c < 3; c++)
+                {
+                    float r0 = (a * image[c][i]) + sumF[c], r1 = (a1 * image[c][i]) + sumB[c];
+                    f[c][i] = Math.Clamp(((m11 * r0) - (m01 * r1)) / det, 0f, 1f);
+                    b[c][i] = Math.Clamp(((m00 * r1) - (m01 * r0)) / det, 0f, 1f);
+                }
+            }
+        }
+    }
+
+    private static float[] Nearest(float[] plane, int width, int height, int toWidth, int toHeight)
+    {
+        if (width == toWidth && height == toHeight)
+        {
+            return plane;
+        }
+
+        float[] scaled = new float[toWidth * toHeight];
+        for (int y = 0; y < toHeight; y++)
+        {
+            int sy = Math.Min(height - 1, (int)((long)y * height / toHeight));
+            for (int x = 0; x < toWidth; x++)
+            {
+                scaled[(y * toWidth) + x] = plane[(sy * width) + Math.Min(width - 1, (int)((long)x * width / toWidth))];
+            }
+        }
+
+        return scaled;
+    }
+}

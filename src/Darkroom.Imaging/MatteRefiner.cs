@@ -1,0 +1,173 @@
+using Darkroom.Core.Options;
+using NetVips;
+
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Refines a model's coarse matte at the photo's full resolution. From the matte (scaled up to the photo) it derives
+/// confident foreground (the matte at or above one half, eroded by the band width), confident background (below a
+/// tenth, eroded likewise) and an unknown band between them; in the band it solves alpha with a colour guided filter
+/// (He, Sun and Tang: alpha as a local linear function of the photo's colours, so the edge follows the photo rather
+/// than the model's 1024-pixel grid); confident interior becomes fully opaque and confident background fully
+/// transparent; and in the band it estimates the subject's own colour by multi-level foreground estimation (Germer et
+/// al.: F and B solved coarse to fine so that α·F + (1 − α)·B matches the photo while both stay smooth), so none of
+/// the old background bleeds into the cut-out. The work runs in tiles with overlapping margins, only where a tile
+/// holds part of the band, so memory stays bounded for 50-megapixel photos: full-size buffers are the photo's bytes
+/// and the alpha; each worker holds one tile's float planes.
+/// </summary>
+public static class MatteRefiner
+{
+    private const int Tile = 128;
+
+    /// <summary>How wide the unknown band is and how the guided filter fits, in full-resolution pixels.</summary>
+    /// <param name="Band">Pixels either side of the model's edge that are solved again.</param>
+    /// <param name="Radius">The guided filter's window radius.</param>
+    /// <param name="Epsilon">The guided filter's regulariser (colours in 0–1): smaller follows the photo more closely.</param>
+    public sealed record Settings(int Band, int Radius, double Epsilon)
+    {
+        /// <summary>The guided filter fits on a copy shrunk by this much once its window is wide (large photos).</summary>
+        public int Subsample => Math.Max(1, Radius / 3);
+    }
+
+    /// <summary>
+    /// The settings for a subject type at a photo's size: a wide band for hair and fur (people, animals, and photos
+    /// whose kind is unknown), a narrow one for hard-edged products; both scale with the photo's size relative to
+    /// the model's 1024-pixel input.
+    /// </summary>
+    public static Settings For(SubjectType type, int width, int height)
+    {
+        double scale = Math.Max(1.0, Math.Max(width, height) / 1024.0);
+        return type == SubjectType.Product
+            ? new Settings(Band: (int)Math.Round(2 * scale) + 1, Radius: (int)Math.Round(1.5 * scale) + 1, Epsilon: 1e-4)
+            : new Settings(Band: (int)Math.Round(4 * scale) + 2, Radius: (int)Math.Round(2 * scale) + 1, Epsilon: 1e-4);
+    }
+
+    /// <summary>The refined alpha (one band uchar) and the subject's colours (three bands uchar, sRGB), both the photo's size.</summary>
+    /// <param name="photo">Upright sRGB uchar, three or four bands (a fourth is ignored here).</param>
+    /// <param name="matte">One band uchar, the photo's size: the model's matte scaled up.</param>
+    public static (Image Alpha, Image Colour) Refine(Image photo, Image matte, Settings settings)
+    {
+        int width = photo.Width, height = photo.Height;
+        if (matte.Width != width || matte.Height != height)
+        {
+            throw new ArgumentException("The matte must be the photo's size.", nameof(matte));
+        }
+
+        using Image rgb = photo.Bands > 3 ? photo.ExtractBand(0, n: 3) : photo.Copy();
+        byte[] pixels = rgb.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] coarse = matte.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] alpha = new byte[coarse.Length];
+        var job = new Job(pixels, coarse, alpha, width, height, settings);
+        int across = (width + Tile - 1) / Tile, down = (height + Tile - 1) / Tile;
+        var colours = new (int X, int Y, int W, int H, byte[] Rgb)?[across * down];
+        Parallel.For(0, across * down, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t =>
+        {
+            colours[t] = job.RefineTile((t % across) * Tile, (t / across) * Tile);
+        });
+
+        // The band's colours replace the photo's mixed ones only after every tile has read the photo.
+        foreach ((int X, int Y, int W, int H, byte[] Rgb)? patch in colours)
+        {
+            if (patch is not { } p)
+            {
+                continue;
+            }
+
+            for (int y = 0; y < p.H; y++)
+            {
+                Buffer.BlockCopy(p.Rgb, y * p.W * 3, pixels, (((p.Y + y) * width) + p.X) * 3, p.W * 3);
+            }
+        }
+
+        Image a = Image.NewFromMemory(alpha, width, height, 1, Enums.BandFormat.Uchar);
+        Image c = Image.NewFromMemory(pixels, width, height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        return (a, c);
+    }
+
+    private sealed class Job(byte[] pixels, byte[] coarse, byte[] alpha, int width, int height, Settings settings)
+    {
+        private const byte Opaque = 128, Clear = 26;
+
+        private readonly int margin = settings.Band + (2 * settings.Radius) + 4;
+
+        /// <summary>Writes the tile's alpha; returns its band colours (the tile's core, RGB), or null when it has no band.</summary>
+        public (int X, int Y, int W, int H, byte[] Rgb)? RefineTile(int x0, int y0)
+        {
+            int cw = Math.Min(Tile, width - x0), ch = Math.Min(Tile, height - y0);
+            int ex = Math.Max(0, x0 - margin), ey = Math.Max(0, y0 - margin);
+            int ew = Math.Min(width, x0 + cw + margin) - ex, eh = Math.Min(height, y0 + ch + margin) - ey;
+
+            // A tile whose whole neighbourhood is confidently one side needs no solving.
+            byte min = 255, max = 0;
+            for (int y = ey; y < ey + eh; y++)
+            {
+                ReadOnlySpan<byte> row = coarse.AsSpan((y * width) + ex, ew);
+                foreach (byte v in row)
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+            }
+
+            if (min >= Opaque || max < Clear)
+            {
+                byte fill = min >= Opaque ? (byte)255 : (byte)0;
+                for (int y = y0; y < y0 + ch; y++)
+                {
+                    alpha.AsSpan((y * width) + x0, cw).Fill(fill);
+                }
+
+                return null;
+            }
+
+            int n = ew * eh;
+            float[] m = new float[n];
+            float[][] guide = [new float[n], new float[n], new float[n]];
+            // Complements of the confident sets, grown by the band: what is left unset is confident.
+            byte[] notSure = new byte[n], notBack = new byte[n];
+            for (int y = 0; y < eh; y++)
+            {
+                int src = ((ey + y) * width) + ex;
+                for (int x = 0; x < ew; x++)
+                {
+                    int i = (y * ew) + x;
+                    byte v = coarse[src + x];
+                    m[i] = v / 255f;
+                    notSure[i] = v >= Opaque ? (byte)0 : (byte)255;
+                    notBack[i] = v < Clear ? (byte)0 : (byte)255;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        guide[c][i] = pixels[((src + x) * 3) + c] / 255f;
+                    }
+                }
+            }
+
+            MaskOps.Dilate(notSure, ew, eh, settings.Band);
+            MaskOps.Dilate(notBack, ew, eh, settings.Band);
+            float[] solved = GuidedFilter.Apply(guide, m, ew, eh, settings.Radius, (float)settings.Epsilon, settings.Subsample);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                a[i] = notSure[i] == 0 ? 1f : notBack[i] == 0 ? 0f : Math.Clamp(solved[i], 0f, 1f);
+            }
+
+            float[][] foreground = ForegroundEstimation.Solve(guide, a, ew, eh);
+            byte[] rgb = new byte[cw * ch * 3];
+            for (int y = 0; y < ch; y++)
+            {
+                for (int x = 0; x < cw; x++)
+                {
+                    int i = ((y0 - ey + y) * ew) + (x0 - ex + x), o = (y * cw) + x, p = (((y0 + y) * width) + x0 + x) * 3;
+                    byte value = (byte)((a[i] * 255f) + 0.5f);
+                    alpha[((y0 + y) * width) + x0 + x] = value;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        rgb[(o * 3) + c] = value is > 0 and < 255 ? (byte)((Math.Clamp(foreground[c][i], 0f, 1f) * 255f) + 0.5f) : pixels[p + c];
+                    }
+                }
+            }
+
+            return (x0, y0, cw, ch, rgb);
+        }
+    }
+}
