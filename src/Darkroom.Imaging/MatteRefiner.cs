@@ -54,8 +54,10 @@ public static class MatteRefiner
         }
 
         using Image rgb = photo.Bands > 3 ? photo.ExtractBand(0, n: 3) : photo.Copy();
-        byte[] pixels = rgb.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] coarse = matte.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        using Image rgbBytes = rgb.Cast(Enums.BandFormat.Uchar);
+        using Image matteBytes = matte.Cast(Enums.BandFormat.Uchar);
+        byte[] pixels = rgbBytes.WriteToMemory<byte>();
+        byte[] coarse = matteBytes.WriteToMemory<byte>();
         byte[] alpha = new byte[coarse.Length];
         var job = new Job(pixels, coarse, alpha, width, height, settings);
         int across = (width + Tile - 1) / Tile, down = (height + Tile - 1) / Tile;

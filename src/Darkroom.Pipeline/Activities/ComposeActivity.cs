@@ -38,10 +38,7 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
 
         // A key's edge colours replace the photo's mixed ones (alpha, if the photo had one, is kept).
         using Image? keyColours = foregroundBytes is null ? null : Image.NewFromBuffer(foregroundBytes);
-        using Image? sourceAlpha = keyColours is not null && decoded.HasAlpha() ? decoded.ExtractBand(decoded.Bands - 1) : null;
-        using Image photo = keyColours is null
-            ? decoded.Copy()
-            : sourceAlpha is null ? keyColours.Copy(interpretation: Enums.Interpretation.Srgb) : keyColours.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb);
+        using Image photo = keyColours is null ? decoded.Copy() : WithAlphaOf(keyColours, decoded);
         using Image small = Image.NewFromBuffer(matteBytes);
         // A preview's matte is scaled straight to the preview's size (compose scales the photo to match).
         (int width, int height) = request.Options.Size == CutoutSize.Preview ? CutoutSizes.Preview(photo.Width, photo.Height) : (photo.Width, photo.Height);
@@ -64,17 +61,23 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
     /// <summary>The refined alpha and the subject's colours at width x height (the photo's alpha band, if any, kept).</summary>
     private static (Image Alpha, Image Colour) Refine(Image photo, Image matte, int width, int height, SubjectType type)
     {
-        using Image sized = width == photo.Width && height == photo.Height ? photo.Copy() : Matte.ToSize(photo, width, height);
+        using Image sized = Matte.ToSize(photo, width, height);
         (Image alpha, Image colour) = MatteRefiner.Refine(sized, matte, MatteRefiner.For(type, width, height));
-        if (!sized.HasAlpha())
-        {
-            return (alpha, colour);
-        }
-
         using (colour)
         {
-            using Image sourceAlpha = sized.ExtractBand(sized.Bands - 1);
-            return (alpha, colour.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb));
+            return (alpha, WithAlphaOf(colour, sized));
         }
+    }
+
+    /// <summary>Subject colours (three bands) with the photo's own alpha band joined on when it has one.</summary>
+    private static Image WithAlphaOf(Image colours, Image photo)
+    {
+        if (!photo.HasAlpha())
+        {
+            return colours.Copy(interpretation: Enums.Interpretation.Srgb);
+        }
+
+        using Image sourceAlpha = photo.ExtractBand(photo.Bands - 1);
+        return colours.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb);
     }
 }
