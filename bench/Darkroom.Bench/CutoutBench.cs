@@ -27,7 +27,7 @@ internal static class CutoutBench
 {
     private const int Width = 2048, Height = 1536, Super = 4;
 
-    public static int Run(string? keep, string modelDirectory, int perType)
+    public static int Run(string? keep, string modelDirectory, int perType, bool reuse, bool timing)
     {
         IOptions<InferenceOptions> options = Options.Create(new InferenceOptions { ModelDirectory = modelDirectory, ExecutionProvider = "auto" });
         using var sessions = new ModelSessions(ModelCatalog.Load(Path.Combine(AppContext.BaseDirectory, "models.catalog.json")), options, NullLogger<ModelSessions>.Instance);
@@ -51,16 +51,10 @@ internal static class CutoutBench
             {
                 var random = new Random((t * 1000) + k);
                 string type = types[t], id = $"{type}-{k:00}";
-                using Image alpha = type == "graphic" ? GraphicAlpha(random) : SubjectAlpha(type, random);
-                using Image foreground = type == "graphic" ? Flat(random) : Texture(photos[(t + k) % photos.Length], random);
-                using Image background = type == "graphic" ? Flat(random) : Backdrop(photos, k, random);
-                using Image a = alpha.Cast(Enums.BandFormat.Float) / 255.0;
-                using Image composite = ((foreground.Cast(Enums.BandFormat.Float) * a) + (background.Cast(Enums.BandFormat.Float) * (1.0 - a))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
-                byte[] jpeg = composite.JpegsaveBuffer(q: 95);
+                (byte[] jpeg, Image alphaImage, Image foregroundImage, Image modelImage) = Composite(folder, id, type, photos, t, k, random, reuse, segmenter);
+                using Image alpha = alphaImage, foreground = foregroundImage, model = modelImage;
                 using Image photo = Image.NewFromBuffer(jpeg);
-
-                using Segmentation segmentation = segmenter.SegmentAsync(jpeg, null, CancellationToken.None).GetAwaiter().GetResult();
-                using Image model = Matte.ToSize(segmentation.Matte, Width, Height);
+                using Image composite = photo.Copy();
                 // (b) Darkroom's route: the classify stage's border test, then the key or the model.
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
@@ -75,14 +69,7 @@ internal static class CutoutBench
                     byte[] trueColour = foreground.WriteToMemory<byte>(), photoBytes = photo.WriteToMemory<byte>();
                     bool[] band = Band(truth, Width, Height, 20);
                     rows.Add(new Row(id, type, border.Graphic ? "key" : "model", Score(before, truth, band, photoBytes, trueColour), Score(refinedBytes, truth, band, colourBytes, trueColour)));
-                    if (k == 0)
-                    {
-                        composite.WriteToFile(Path.Combine(folder, id + ".composite.jpg"));
-                        alpha.WriteToFile(Path.Combine(folder, id + ".truth.png"));
-                        model.WriteToFile(Path.Combine(folder, id + ".isnet.png"));
-                        refined.WriteToFile(Path.Combine(folder, id + ".darkroom.png"));
-                    }
-
+                    refined.WriteToFile(Path.Combine(folder, id + ".darkroom.png"));
                     WriteCrops(Path.Combine(folder, id + ".crops.png"), composite, alpha, model, refined, colour, truth);
                 }
 
@@ -124,9 +111,41 @@ internal static class CutoutBench
 
         refineTimes.Sort();
         Console.WriteLine($"classify + route (+ refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
-        TimeAt12MP();
-        TimeRefinementAt12MP(segmenter, Path.Combine(folder, "fur-00.composite.jpg"));
+        if (timing)
+        {
+            TimeAt12MP();
+            TimeRefinementAt12MP(segmenter, Path.Combine(folder, "fur-00.composite.jpg"));
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// One composite of the set: its JPEG bytes, true alpha, true foreground and ISNet's matte at full size, kept in
+    /// the folder; with <paramref name="reuse"/> an earlier run's files are read back (the same set and the same model
+    /// mattes), so that only the routing and the refinement run again.
+    /// </summary>
+    private static (byte[] Jpeg, Image Alpha, Image Foreground, Image Model) Composite(string folder, string id, string type, Image[] photos, int t, int k, Random random, bool reuse, IsNetSegmenter segmenter)
+    {
+        string cached = Path.Combine(folder, id);
+        if (reuse && File.Exists(cached + ".isnet.png"))
+        {
+            return (File.ReadAllBytes(cached + ".composite.jpg"), Image.NewFromFile(cached + ".truth.png").Copy(), Image.NewFromFile(cached + ".foreground.png").Copy(), Image.NewFromFile(cached + ".isnet.png").Copy());
+        }
+
+        Image alpha = type == "graphic" ? GraphicAlpha(random) : SubjectAlpha(type, random);
+        Image foreground = type == "graphic" ? Flat(random) : Texture(photos[(t + k) % photos.Length], random);
+        using Image background = type == "graphic" ? Flat(random) : Backdrop(photos, k, random);
+        using Image a = alpha.Cast(Enums.BandFormat.Float) / 255.0;
+        using Image mixed = ((foreground.Cast(Enums.BandFormat.Float) * a) + (background.Cast(Enums.BandFormat.Float) * (1.0 - a))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        byte[] jpeg = mixed.JpegsaveBuffer(q: 95);
+        using Segmentation segmentation = segmenter.SegmentAsync(jpeg, null, CancellationToken.None).GetAwaiter().GetResult();
+        Image model = Matte.ToSize(segmentation.Matte, Width, Height);
+        File.WriteAllBytes(cached + ".composite.jpg", jpeg);
+        alpha.WriteToFile(cached + ".truth.png");
+        foreground.WriteToFile(cached + ".foreground.png");
+        model.WriteToFile(cached + ".isnet.png");
+        return (jpeg, alpha, foreground, model);
     }
 
     /// <summary>

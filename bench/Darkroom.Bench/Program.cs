@@ -12,7 +12,7 @@ using Darkroom.Bench;
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --throughput --url URL --server-pid PID  (against @imgly/background-removal-node)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --session-memory [--models ./models]  (ISNet session memory per ORT setting)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --soak --url URL --server-pid PID [--jobs 500] [--in-flight 4] [--idle 120]
-//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N]  (ISNet vs refined, exact alpha)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N] [--reuse] [--no-timing]  (ISNet vs refined, exact alpha)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --classify-accuracy DIR --url URL [--route local-classify|classify]  (DIR/<category>/*)
 if (args.Contains("--classify-accuracy"))
 {
@@ -43,7 +43,9 @@ if (args.Contains("--cutout"))
     return CutoutBench.Run(
         keep >= 0 && keep + 1 < args.Length ? args[keep + 1] : null,
         models >= 0 && models + 1 < args.Length ? args[models + 1] : Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "models"),
-        per >= 0 && per + 1 < args.Length ? int.Parse(args[per + 1], CultureInfo.InvariantCulture) : 10);
+        per >= 0 && per + 1 < args.Length ? int.Parse(args[per + 1], CultureInfo.InvariantCulture) : 10,
+        reuse: args.Contains("--reuse"),
+        timing: !args.Contains("--no-timing"));
 }
 
 if (args.Contains("--soak"))

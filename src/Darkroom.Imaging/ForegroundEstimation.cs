@@ -13,25 +13,48 @@ internal static class ForegroundEstimation
 
     /// <param name="image">Three planes, values in 0–1.</param>
     /// <param name="alpha">Values in 0–1, the same size.</param>
+    /// <param name="start">
+    /// Optional first guesses of F and B (three planes each, values in 0–1, on a grid of <see cref="StartSize"/> over
+    /// the image): the solve then starts from them at that size instead of from one pixel, so that pieces of one photo
+    /// solved apart (tiles) share their large-scale colours and meet without a seam.
+    /// </param>
     /// <returns>F as three planes, the same size.</returns>
-    public static float[][] Solve(float[][] image, float[] alpha, int width, int height)
+    public static float[][] Solve(float[][] image, float[] alpha, int width, int height, (float[][] F, float[][] B)? start = null)
     {
         int levels = (int)Math.Ceiling(Math.Log2(Math.Max(2, Math.Max(width, height))));
         float[][] f = new float[3][], b = new float[3][];
-        for (int c = 0; c < 3; c++)
+        int pw = 1, ph = 1, first = 0;
+        if (start is { } guess)
         {
-            double sum = 0;
-            foreach (float v in image[c])
+            // The first level about an eighth of the size.
+            while (first < levels && Math.Pow(Math.Max(width, height), first / (double)levels) < Math.Max(width, height) / 8.0)
             {
-                sum += v;
+                first++;
             }
 
-            f[c] = [(float)(sum / image[c].Length)];
-            b[c] = [(float)(sum / image[c].Length)];
+            (pw, ph) = StartSize(width, height);
+            for (int c = 0; c < 3; c++)
+            {
+                f[c] = guess.F[c];
+                b[c] = guess.B[c];
+            }
+        }
+        else
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                double sum = 0;
+                foreach (float v in image[c])
+                {
+                    sum += v;
+                }
+
+                f[c] = [(float)(sum / image[c].Length)];
+                b[c] = [(float)(sum / image[c].Length)];
+            }
         }
 
-        int pw = 1, ph = 1;
-        for (int level = 0; level <= levels; level++)
+        for (int level = first; level <= levels; level++)
         {
             int lw = Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
             int lh = Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
@@ -57,6 +80,9 @@ internal static class ForegroundEstimation
 
         return f;
     }
+
+    /// <summary>The grid a first guess is given on: an eighth of the image's size, at least one pixel.</summary>
+    public static (int Width, int Height) StartSize(int width, int height) => (Math.Max(1, (width + 7) / 8), Math.Max(1, (height + 7) / 8));
 
     /// <summary>
     /// Pixels within two of a partly transparent one. Elsewhere alpha is 0 or 1 all around: F (or B) is the photo

@@ -138,6 +138,58 @@ public sealed class MatteRefinerTests
         Assert.IsLessThan(big.Radius, person.Radius);
     }
 
+    /// <summary>
+    /// A model's haze: the matte at 0.25 over plain background in a wide ring around the subject (as ISNet leaves
+    /// around hair). The guided filter alone keeps it (the photo there is one colour, so the fit is flat at the haze's
+    /// value); reading alpha from the colours clears it, because the ring's colour is the background's.
+    /// </summary>
+    [TestMethod]
+    public void Refine_ClearsTheModelsHazeOverBackground_ByTheColours()
+    {
+        const int w = 400, h = 300, cx = 200, cy = 150, radius = 80;
+        using Image xy = Image.Xyz(w, h);
+        using Image dx = xy[0] - cx, dy = xy[1] - cy;
+        using Image distance = ((dx * dx) + (dy * dy)).Pow(0.5);
+        using Image disc = (distance < radius).Ifthenelse(255, 0).Cast(Enums.BandFormat.Uchar);
+        using Image ring = ((distance >= radius) & (distance < radius + 40)).Ifthenelse(64, 0).Cast(Enums.BandFormat.Uchar);
+        using Image coarse = (disc | ring).Cast(Enums.BandFormat.Uchar);
+        using Image a = disc.Cast(Enums.BandFormat.Float) / 255.0;
+        using Image noise = Image.Gaussnoise(w, h, sigma: 4, mean: 0);
+        using Image photo = (((Image.Black(w, h, bands: 3) + new double[] { 30, 60, 200 }) * a) + ((Image.Black(w, h, bands: 3) + new double[] { 230, 200, 90 }) * (1.0 - a)) + noise.Bandjoin([noise, noise]))
+            .Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        byte[] ringMask = ring.WriteToMemory<byte>();
+        double HazeLeft(MatteRefiner.Settings settings)
+        {
+            (Image alpha, Image colour) = MatteRefiner.Refine(photo, coarse, settings);
+            using (alpha)
+            using (colour)
+            {
+                byte[] values = alpha.WriteToMemory<byte>();
+                // Inside the ring but clear of the subject's own edge.
+                double sum = 0;
+                int count = 0;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    int x = i % w, y = i / w;
+                    double d = Math.Sqrt(((x - cx) * (x - cx)) + ((y - cy) * (y - cy)));
+                    if (ringMask[i] != 0 && d > radius + 3)
+                    {
+                        sum += values[i] / 255.0;
+                        count++;
+                    }
+                }
+
+                return sum / count;
+            }
+        }
+
+        MatteRefiner.Settings withColours = MatteRefiner.For(SubjectType.Animal, w, h), filterOnly = withColours with { Project = false };
+        double kept = HazeLeft(filterOnly), cleared = HazeLeft(withColours);
+        TestContext.WriteLine($"haze left in the ring: guided filter alone {kept:0.000}, with the colours {cleared:0.000}");
+        Assert.IsGreaterThan(0.1, kept, "the guided filter alone keeps the haze (the scene does test something)");
+        Assert.IsLessThan(0.03, cleared, "the colours clear it");
+    }
+
     [TestMethod]
     public void Refine_RefusesAMatteOfAnotherSize()
     {
