@@ -42,9 +42,10 @@ internal static class CutoutBench
         }
 
         Image[] photos = [.. new[] { TestImages.Astronaut, TestImages.Cat, TestImages.Coffee }.Select(f => Image.NewFromFile(RepoPaths.TestData(f)).ExtractBand(0, n: 3))];
-        string[] types = ["fur", "hair", "product", "thin", "foliage", "graphic"];
+        string[] types = ["fur", "hair", "product", "thin", "foliage", "graphic", "small"];
         var rows = new List<Row>();
         var refineTimes = new List<double>();
+        var secondPasses = new List<string>();
         for (int t = 0; t < types.Length; t++)
         {
             for (int k = 0; k < perType; k++)
@@ -58,7 +59,15 @@ internal static class CutoutBench
                 // (b) Darkroom's route: the classify stage's border test, then the key or the model.
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
-                (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : MatteRefiner.Refine(photo, model, MatteRefiner.For(SubjectType.Photo, Width, Height));
+                // A small subject gets the model's second pass on its crop, as the segment stage does.
+                using Image? twoPass = border.Graphic ? null : segmenter.SecondPassAsync(photo, model, null, CancellationToken.None).GetAwaiter().GetResult();
+                using Image subjectMatte = twoPass is null ? model.Copy() : Matte.ToSize(twoPass, Width, Height);
+                if (twoPass is not null)
+                {
+                    secondPasses.Add(id);
+                }
+
+                (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : MatteRefiner.Refine(photo, subjectMatte, MatteRefiner.For(SubjectType.Photo, Width, Height));
                 using (refined)
                 using (colour)
                 {
@@ -109,6 +118,7 @@ internal static class CutoutBench
             Console.WriteLine($"where it segmented something else (IoU(a) < 0.5: {string.Join(", ", lost.Select(r => r.Id))}): SAD {lost.Sum(r => r.B.Sad) / lost.Sum(r => r.A.Sad):0.00} (refinement makes the wrong region opaque too)");
         }
 
+        Console.WriteLine($"second pass on the subject's crop (small subject in the photo): {secondPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", secondPasses)})");
         refineTimes.Sort();
         Console.WriteLine($"classify + route (+ refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
         if (timing)
@@ -133,7 +143,12 @@ internal static class CutoutBench
             return (File.ReadAllBytes(cached + ".composite.jpg"), Image.NewFromFile(cached + ".truth.png").Copy(), Image.NewFromFile(cached + ".foreground.png").Copy(), Image.NewFromFile(cached + ".isnet.png").Copy());
         }
 
-        Image alpha = type == "graphic" ? GraphicAlpha(random) : SubjectAlpha(type, random);
+        Image alpha = type switch
+        {
+            "graphic" => GraphicAlpha(random),
+            "small" => SmallAlpha(k, random),
+            _ => SubjectAlpha(type, random),
+        };
         Image foreground = type == "graphic" ? Flat(random) : Texture(photos[(t + k) % photos.Length], random);
         using Image background = type == "graphic" ? Flat(random) : Backdrop(photos, k, random);
         using Image a = alpha.Cast(Enums.BandFormat.Float) / 255.0;
@@ -512,6 +527,17 @@ internal static class CutoutBench
         });
         using Image small = drawn.Shrink(Super, Super);
         return small.Cast(Enums.BandFormat.Uchar);
+    }
+
+    /// <summary>A subject of one of the photographic kinds at a third of its size, somewhere in the frame: a small subject in a large photo.</summary>
+    private static Image SmallAlpha(int k, Random random)
+    {
+        string[] kinds = ["fur", "hair", "product", "thin"];
+        using Image whole = SubjectAlpha(kinds[k % kinds.Length], random);
+        using Image third = whole.Resize(1 / 3.0, kernel: Enums.Kernel.Linear);
+        int left = random.Next(Width - third.Width), top = random.Next(Height - third.Height);
+        using Image placed = third.Embed(left, top, Width, Height, extend: Enums.Extend.Black);
+        return placed.Cast(Enums.BandFormat.Uchar);
     }
 
     /// <summary>A flat-colour logo's alpha: a ring, a bar and letters, drawn at 4x and averaged down.</summary>

@@ -31,6 +31,50 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         return new Segmentation(Run(model, rgb), model.Spec.Id, model.Provider);
     }
 
+    /// <summary>
+    /// The matte for a cut-out: the model on the whole photo and, when the subject it found is small in a large photo
+    /// (its box, with a margin, at most half the photo across and down, and the photo larger than the model's input so
+    /// that a crop holds detail the first pass squeezed away), the model again on the subject's crop, its matte set into
+    /// the first at the crop's place. The result is at the model's size, or larger when a second pass was made (the
+    /// crop's matte is not scaled down); the caller scales it to the photo.
+    /// </summary>
+    public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
+    {
+        Segmentation first = await SegmentAsync(imageBytes, modelId, cancellationToken);
+        if (SubjectCrop.Find(first.Matte) is null)
+        {
+            return first;
+        }
+
+        using (first)
+        {
+            using Image photo = ImageDecoder.DecodeUpright(imageBytes);
+            Image? both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken);
+            return both is null ? new Segmentation(first.Matte.Copy(), first.Model, first.Provider) : new Segmentation(both, first.Model, first.Provider);
+        }
+    }
+
+    /// <summary>
+    /// The second pass alone, for a photo (upright, decoded) whose first matte is known: the combined matte, or null
+    /// when the subject is not small enough in the photo for a crop to show the model more of it.
+    /// </summary>
+    public async Task<Image?> SecondPassAsync(Image photo, Image firstMatte, string? modelId, CancellationToken cancellationToken)
+    {
+        LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
+        if (SubjectCrop.Find(firstMatte) is not { } box || SubjectCrop.Place(box, photo.Width, photo.Height, model.Spec.Input.Width, model.Spec.Input.Height) is not { } crop)
+        {
+            return null;
+        }
+
+        using Image flat = photo.HasAlpha() ? photo.Flatten(background: [255, 255, 255]) : photo.Copy();
+        using Image piece = flat.ExtractArea(crop.Left, crop.Top, crop.Width, crop.Height);
+        using Image input = piece.ThumbnailImage(model.Spec.Input.Width, height: model.Spec.Input.Height, size: Enums.Size.Force);
+        using Image rgb = (input.Bands > 3 ? input.ExtractBand(0, n: 3) : input).Cast(Enums.BandFormat.Uchar);
+        using Image second = Run(model, rgb.WriteToMemory<byte>());
+        logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height);
+        return SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height);
+    }
+
     /// <summary>One inference on a mid-grey image, so the first real job does not pay for allocation and graph set-up.</summary>
     public async Task WarmUpAsync(string modelId, CancellationToken cancellationToken)
     {

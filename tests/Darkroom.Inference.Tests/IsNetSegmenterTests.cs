@@ -38,6 +38,45 @@ public sealed class IsNetSegmenterTests
         Assert.AreEqual(model, segmentation.Model);
     }
 
+    /// <summary>
+    /// A small disc (radius 120) in a 2400x1600 photo: the first pass sees it about 100 model pixels across, so the
+    /// segmenter runs again on its crop and returns a matte at the photo's size; a disc filling a 640x480 photo gets
+    /// none (the model's size back).
+    /// </summary>
+    [TestMethod]
+    public async Task SegmentSubject_SmallSubjectInALargePhoto_GetsASecondPassOnItsCrop()
+    {
+        const int width = 2400, height = 1600, cx = 560, cy = 480, radius = 120;
+        using Image xy = Image.Xyz(width, height);
+        using Image dx = xy[0] - cx, dy = xy[1] - cy;
+        using Image distance = ((dx * dx) + (dy * dy)).Pow(0.5);
+        using Image known = (distance < radius).Cast(Enums.BandFormat.Uchar);
+        using Image background = Image.Black(width, height, bands: 3) + new double[] { 225, 225, 220 };
+        using Image subject = Image.Black(width, height, bands: 3) + new double[] { 230, 90, 20 };
+        using Image photo = known.Ifthenelse(subject, background).Cast(Enums.BandFormat.Uchar);
+        byte[] jpeg = photo.JpegsaveBuffer(q: 92);
+        IsNetSegmenter segmenter = Models.Segmenter(s_sessions);
+
+        using Segmentation first = await segmenter.SegmentAsync(jpeg, null, TestContext.CancellationToken);
+        using Segmentation both = await segmenter.SegmentSubjectAsync(jpeg, null, TestContext.CancellationToken);
+        Assert.AreEqual(1024, first.Matte.Width);
+        Assert.AreEqual(width, both.Matte.Width, "the crop's matte is kept at the photo's resolution");
+        Assert.AreEqual(height, both.Matte.Height);
+        using Image firstSized = Matte.ToSize(first.Matte, width, height);
+        double before = TestImages.IoU(firstSized, known), after = TestImages.IoU(both.Matte, known);
+        TestContext.WriteLine($"IoU one pass {before:0.0000}, with the crop's pass {after:0.0000}");
+        Assert.IsGreaterThanOrEqualTo(0.97, after);
+        Assert.IsGreaterThanOrEqualTo(before - 0.002, after, "the second pass is no worse than the first");
+        Assert.IsLessThan(10, both.Matte.Crop(2000, 1200, 400, 400).Avg(), "far from the crop the first matte stays (background)");
+
+        (byte[] large, Image mask) = TestImages.Disc();
+        using (mask)
+        {
+            using Segmentation whole = await segmenter.SegmentSubjectAsync(large, null, TestContext.CancellationToken);
+            Assert.AreEqual(1024, whole.Matte.Width, "a subject filling the photo gets no second pass");
+        }
+    }
+
     [TestMethod]
     public async Task Segment_CatPhoto_KeepsTheCatAndDropsTheDarkBackground()
     {

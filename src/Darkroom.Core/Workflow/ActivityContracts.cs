@@ -31,7 +31,8 @@ public sealed record SubjectRequest(string JobId, string Tenant, string SourceBl
 public sealed record SubjectResult(CutoutSubject Subject, long ElapsedMs) : ITimedResult;
 
 /// <param name="Subject">The classify stage's decision: the route, and for a key the border colour.</param>
-public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model, CutoutSubject? Subject = null);
+/// <param name="Preview">The result is a preview (about 0.25 MP): no second pass on a small subject's crop, whose detail it would not show.</param>
+public sealed record SegmentRequest(string JobId, string Tenant, string SourceBlob, string? Model, CutoutSubject? Subject = null, bool Preview = false);
 
 /// <summary>
 /// The matte (at the model's resolution; at the photo's for a key: compose scales it to the photo) and, for a key,

@@ -124,7 +124,7 @@ public static class JobWorkflow
             new SubjectRequest(input.JobId, input.Tenant, input.SourceBlob, options.Type), RetrySpec.Transient);
         SegmentResult? segmented = subject is null ? null : await StepAsync<SegmentResult>(
             context, input, timings, JobStage.Segment, 25, ActivityNames.Segment,
-            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model, subject.Subject), RetrySpec.Transient);
+            new SegmentRequest(input.JobId, input.Tenant, input.SourceBlob, options.Model, subject.Subject, options.Size == Options.CutoutSize.Preview), RetrySpec.Transient);
         ComposeResult? composed = segmented is null ? null : await StepAsync<ComposeResult>(
             context, input, timings, JobStage.Compose, 60, ActivityNames.Compose,
             new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options, segmented.ForegroundBlob, subject!.Subject), RetrySpec.Transient);

@@ -10,7 +10,8 @@ using NetVips;
 namespace Darkroom.Pipeline.Activities;
 
 /// <summary>
-/// Runs the segmentation model and stores its matte (at the model's size) as a PNG intermediate; on the key route
+/// Runs the segmentation model and stores its matte (at the model's size, or larger where a small subject's crop had a
+/// second pass) as a PNG intermediate; on the key route
 /// (graphics) keys out the border colour instead and stores the alpha and the edge colours at full size.
 /// </summary>
 public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter segmenter, IOptions<ImagingOptions> imaging) : IActivity<SegmentRequest, SegmentResult>
@@ -34,7 +35,10 @@ public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter seg
             }
         }
 
-        using Segmentation segmentation = await segmenter.SegmentAsync(source, request.Model, cancellationToken);
+        // A small subject in a large photo gets a second pass on its crop (not for a preview, which would not show it).
+        using Segmentation segmentation = request.Preview
+            ? await segmenter.SegmentAsync(source, request.Model, cancellationToken)
+            : await segmenter.SegmentSubjectAsync(source, request.Model, cancellationToken);
         byte[] png = segmentation.Matte.PngsaveBuffer(compression: imaging.Value.PngCompression);
         string matteBlob = ArtifactPaths.Matte(request.Tenant, request.JobId);
         await artifacts.PutAsync(matteBlob, png, "image/png", cancellationToken);
