@@ -34,7 +34,7 @@ public static class MatteRefiner
         public bool Project { get; init; } = true;
 
         /// <summary>The guided filter fits on a copy shrunk by this much once its window is wide (large photos).</summary>
-        public int Subsample => Math.Max(1, Radius / 3);
+        public int Subsample => Math.Max(1, Radius / 2);
     }
 
     /// <summary>
