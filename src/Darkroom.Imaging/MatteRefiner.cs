@@ -103,6 +103,11 @@ public static class MatteRefiner
         // in 0–1: measured on the cut-out benchmark (weights 4, 1, 0.5 and 0.25 tried; 0.5 best overall).
         private const float SpreadWeight = 0.5f, DistanceFloor = 0.01f;
 
+        // Where the model is sure of the subject (over 0.8) the colours are trusted less, down to a fifth at 1: a
+        // subject's own colour near the background's would otherwise punch holes along its edge (2, 4 and 8 measured
+        // alike on the cut-out benchmark; without it the model-found band SAD was 0.70x, colour 0.83x, with it 0.69x, 0.78x).
+        private const float SureDamping = 4f;
+
         private readonly int margin = settings.Band + (2 * settings.Radius) + 4;
 
         /// <summary>Writes the tile's alpha; returns its band colours (the tile's core, RGB), or null when it has no band.</summary>
@@ -165,7 +170,7 @@ public static class MatteRefiner
             float[] solved = GuidedFilter.Apply(guide, m, ew, eh, settings.Radius, (float)settings.Epsilon, settings.Subsample);
             if (sides is not null)
             {
-                Project(guide, notSure, notBack, solved, ex, ey, ew, eh);
+                Project(guide, m, notSure, notBack, solved, ex, ey, ew, eh);
             }
 
             float[] a = new float[n];
@@ -232,7 +237,7 @@ public static class MatteRefiner
             return (f, b);
         }
 
-        private void Project(float[][] guide, byte[] notSure, byte[] notBack, float[] solved, int ex, int ey, int w, int h)
+        private void Project(float[][] guide, float[] model, byte[] notSure, byte[] notBack, float[] solved, int ex, int ey, int w, int h)
         {
             Span<float> fore = stackalloc float[3], back = stackalloc float[3];
             for (int y = 0; y < h; y++)
@@ -249,6 +254,10 @@ public static class MatteRefiner
                     float distance = (dr * dr) + (dg * dg) + (db * db);
                     float projected = Math.Clamp((((guide[0][i] - back[0]) * dr) + ((guide[1][i] - back[1]) * dg) + ((guide[2][i] - back[2]) * db)) / Math.Max(distance, 1e-6f), 0f, 1f);
                     float trust = distance / (distance + (SpreadWeight * (foreSpread + backSpread)) + DistanceFloor);
+                    if (model[i] > 0.5f)
+                    {
+                        trust *= Math.Min(1f, (SureDamping * (1 - model[i])) + 0.2f);
+                    }
                     solved[i] = (trust * projected) + ((1 - trust) * Math.Clamp(solved[i], 0f, 1f));
                 }
             }
