@@ -70,6 +70,12 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         using Image piece = flat.ExtractArea(crop.Left, crop.Top, crop.Width, crop.Height);
         using Image input = piece.ThumbnailImage(model.Spec.Input.Width, height: model.Spec.Input.Height, size: Enums.Size.Force);
         using Image rgb = (input.Bands > 3 ? input.ExtractBand(0, n: 3) : input).Cast(Enums.BandFormat.Uchar);
+        if (rgb.Bands != 3)
+        {
+            // Decoded photos are sRGB; anything else keeps the first pass rather than feed the model a wrong tensor.
+            return null;
+        }
+
         using Image second = Run(model, rgb.WriteToMemory<byte>());
         logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height);
         return SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height);

@@ -69,6 +69,12 @@ public sealed class IsNetSegmenterTests
         Assert.IsGreaterThanOrEqualTo(before - 0.002, after, "the second pass is no worse than the first");
         Assert.IsLessThan(10, both.Matte.Crop(2000, 1200, 400, 400).Avg(), "far from the crop the first matte stays (background)");
 
+        // A greyscale photo decodes to sRGB and takes the same second pass.
+        using Image grey = photo.Colourspace(Enums.Interpretation.Bw);
+        using Segmentation fromGrey = await segmenter.SegmentSubjectAsync(grey.JpegsaveBuffer(q: 92), null, TestContext.CancellationToken);
+        Assert.AreEqual(width, fromGrey.Matte.Width);
+        Assert.IsGreaterThanOrEqualTo(0.95, TestImages.IoU(fromGrey.Matte, known));
+
         (byte[] large, Image mask) = TestImages.Disc();
         using (mask)
         {
