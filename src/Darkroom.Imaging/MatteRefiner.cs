@@ -108,6 +108,11 @@ public static class MatteRefiner
         // alike on the cut-out benchmark; without it the model-found band SAD was 0.70x, colour 0.83x, with it 0.69x, 0.78x).
         private const float SureDamping = 4f;
 
+        // A pixel the mix of F and B does not explain (its colour off the line between them: a third colour of the
+        // subject the window's mean does not hold) is trusted less: Residual / (Residual + |I − (αF + (1 − α)B)|²)
+        // (0.01 and 0.04 measured alike; model-found gradient 0.55x → 0.53x, MSE 0.85x → 0.84x).
+        private const float Residual = 0.04f;
+
         private readonly int margin = settings.Band + (2 * settings.Radius) + 4;
 
         /// <summary>Writes the tile's alpha; returns its band colours (the tile's core, RGB), or null when it has no band.</summary>
@@ -258,6 +263,11 @@ public static class MatteRefiner
                     {
                         trust *= Math.Min(1f, (SureDamping * (1 - model[i])) + 0.2f);
                     }
+
+                    float er = guide[0][i] - ((projected * fore[0]) + ((1 - projected) * back[0]));
+                    float eg = guide[1][i] - ((projected * fore[1]) + ((1 - projected) * back[1]));
+                    float eb = guide[2][i] - ((projected * fore[2]) + ((1 - projected) * back[2]));
+                    trust *= Residual / (Residual + (er * er) + (eg * eg) + (eb * eb));
                     solved[i] = (trust * projected) + ((1 - trust) * Math.Clamp(solved[i], 0f, 1f));
                 }
             }
