@@ -55,7 +55,6 @@ internal static class CutoutBench
                 (byte[] jpeg, Image alphaImage, Image foregroundImage, Image modelImage) = Composite(folder, id, type, photos, t, k, random, reuse, segmenter);
                 using Image alpha = alphaImage, foreground = foregroundImage, model = modelImage;
                 using Image photo = Image.NewFromBuffer(jpeg);
-                using Image composite = photo.Copy();
                 // (b) Darkroom's route: the classify stage's border test, then the key or the model.
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
@@ -79,7 +78,7 @@ internal static class CutoutBench
                     bool[] band = Band(truth, Width, Height, 20);
                     rows.Add(new Row(id, type, border.Graphic ? "key" : "model", Score(before, truth, band, photoBytes, trueColour), Score(refinedBytes, truth, band, colourBytes, trueColour)));
                     refined.WriteToFile(Path.Combine(folder, id + ".darkroom.png"));
-                    WriteCrops(Path.Combine(folder, id + ".crops.png"), composite, alpha, model, refined, colour, truth);
+                    WriteCrops(Path.Combine(folder, id + ".crops.png"), photo, alpha, model, refined, colour, truth);
                 }
 
                 Console.Error.Write('.');
@@ -92,7 +91,7 @@ internal static class CutoutBench
             photo.Dispose();
         }
 
-        Console.WriteLine($"set: {rows.Count} composites {Width}x{Height} (JPEG q95) in {folder}; (a) ISNet matte scaled up, (b) Darkroom routed: border key for flat backgrounds, else (a) refined at full resolution (MatteRefiner)");
+        Console.WriteLine($"set: {rows.Count} composites {Width}x{Height} (JPEG q95) in {folder}; (a) ISNet matte scaled up, (b) Darkroom routed: border key for flat backgrounds, else (a) (with a second pass on a small subject's crop) refined at full resolution (MatteRefiner)");
         Console.WriteLine("SAD and gradient error /1000 (alpha in 0-1), MSE x1000, IoU at 0.5; band = within 20 px of the true edge; colour = mean |F - F_true| (0-255) in the band where true alpha > 0.05");
         Console.WriteLine($"{"image route",-18} {"SAD a/b",15} {"MSE a/b",13} {"grad a/b",15} {"IoU a/b",13} {"band SAD a/b",15} {"band MSE a/b",15} {"colour a/b",13}");
         foreach (Row r in rows)
@@ -120,7 +119,7 @@ internal static class CutoutBench
 
         Console.WriteLine($"second pass on the subject's crop (small subject in the photo): {secondPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", secondPasses)})");
         refineTimes.Sort();
-        Console.WriteLine($"classify + route (+ refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
+        Console.WriteLine($"classify + route (+ second pass + refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
         if (timing)
         {
             TimeAt12MP();

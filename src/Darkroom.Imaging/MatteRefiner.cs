@@ -203,13 +203,7 @@ public static class MatteRefiner
             return (x0, y0, cw, ch, rgb);
         }
 
-        /// <summary>
-        /// In the band, alpha from the colours themselves: the subject's colour F and the background's B near each
-        /// pixel are the means of the confident pixels of each side within twice the band, and the pixel's colour
-        /// projected onto the line from B to F gives α = (I − B)·(F − B) / |F − B|². It is trusted as far as F and B
-        /// are told apart: |F − B|² against the two sides' own colour variance (a busy background makes the
-        /// projection noisy); where they are alike the guided filter's value stays.
-        /// </summary>
+        /// <summary>Sets the confident sides of a tile's plane to exactly 1 (subject) and 0 (background).</summary>
         private static void Constrain(float[] plane, byte[] notSure, byte[] notBack)
         {
             for (int i = 0; i < plane.Length; i++)
@@ -242,6 +236,13 @@ public static class MatteRefiner
             return (f, b);
         }
 
+        /// <summary>
+        /// In the band, alpha from the colours themselves: the subject's colour F and the background's B near each
+        /// pixel come from <see cref="SideColours"/>, and the pixel's colour projected onto the line from B to F gives
+        /// α = (I − B)·(F − B) / |F − B|². It is trusted as far as F and B are told apart (|F − B|² against the two
+        /// sides' own colour spread: a busy background makes the projection noisy), less where the model is sure of
+        /// the subject, and less where the pixel's colour is off the line; the rest is the guided filter's value.
+        /// </summary>
         private void Project(float[][] guide, float[] model, byte[] notSure, byte[] notBack, float[] solved, int ex, int ey, int w, int h)
         {
             Span<float> fore = stackalloc float[3], back = stackalloc float[3];

@@ -67,12 +67,11 @@ internal sealed class SideColours
 
             // A cell's weight as a share of its pixels, so that "too few" means the same at every factor.
             float area = factor * factor / (float)(step * step);
-            for (int c = 0; c < n; c++)
+            foreach (float[] plane in sums)
             {
-                sums[0][c] /= area;
-                for (int k = 1; k < 5; k++)
+                for (int c = 0; c < n; c++)
                 {
-                    sums[k][c] /= area;
+                    plane[c] /= area;
                 }
             }
 
@@ -123,7 +122,6 @@ internal sealed class SideColours
         float wx = gx - x0, wy = gy - y0;
         int i00 = (y0 * gridWidth) + x0, i01 = (y0 * gridWidth) + x1, i10 = (y1 * gridWidth) + x0, i11 = (y1 * gridWidth) + x1;
         float Sample(float[] p) => ((p[i00] * (1 - wx)) + (p[i01] * wx)) * (1 - wy) + (((p[i10] * (1 - wx)) + (p[i11] * wx)) * wy);
-        foreSpread = backSpread = 0;
         for (int c = 0; c < 3; c++)
         {
             fore[c] = Sample(planes[0][c]);

@@ -41,17 +41,26 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
     {
         Segmentation first = await SegmentAsync(imageBytes, modelId, cancellationToken);
-        if (SubjectCrop.Find(first.Matte) is null)
+        Image? both;
+        try
+        {
+            // libvips decodes lazily: when no crop is taken, only the header was read.
+            using Image photo = ImageDecoder.DecodeUpright(imageBytes);
+            both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken);
+        }
+        catch
+        {
+            first.Dispose();
+            throw;
+        }
+
+        if (both is null)
         {
             return first;
         }
 
-        using (first)
-        {
-            using Image photo = ImageDecoder.DecodeUpright(imageBytes);
-            Image? both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken);
-            return both is null ? new Segmentation(first.Matte.Copy(), first.Model, first.Provider) : new Segmentation(both, first.Model, first.Provider);
-        }
+        first.Dispose();
+        return new Segmentation(both, first.Model, first.Provider);
     }
 
     /// <summary>
