@@ -7,25 +7,39 @@ namespace Darkroom.Bench;
 /// <summary>
 /// ISNet's ONNX Runtime session alone under each memory setting (graph level, CPU arena, memory pattern), each in a
 /// fresh child process so peaks do not mix: resident after load, peak over three passes on a 1024x1024 input,
-/// resident after them, and time per pass. This is how the defaults in <c>InferenceOptions</c> were chosen.
+/// resident after them, and time per pass. This is how the defaults in <c>InferenceOptions</c> were chosen. The last
+/// rows run under the allocator settings the server is started with (<c>MemoryReturn.TuneAllocator</c>).
 /// </summary>
 internal static class SessionMemoryBench
 {
-    private static readonly (string Level, bool Arena, bool Pattern)[] Settings =
+    private static readonly (string Level, bool Arena, bool Pattern, bool KeepHeap)[] Settings =
     [
-        ("all", true, true), ("all", false, true), ("all", false, false),
-        ("extended", true, false), ("extended", false, true), ("extended", false, false),
+        ("all", true, true, false), ("all", false, true, false), ("all", false, false, false),
+        ("extended", true, false, false), ("extended", false, true, false), ("extended", false, false, false),
+        ("all", false, false, true), ("extended", false, false, true),
+    ];
+
+    /// <summary>The allocator settings <c>run.sh</c> and the images give the server, as glibc reads them at start.</summary>
+    private static readonly (string Name, string Value)[] KeptHeap =
+    [
+        ("MALLOC_ARENA_MAX", "1"), ("MALLOC_MMAP_MAX_", "0"), ("MALLOC_TRIM_THRESHOLD_", "2147483647"),
     ];
 
     public static int Run(string modelDirectory)
     {
         string model = Path.GetFullPath(Path.Combine(modelDirectory, "isnet-fp32.onnx"));
         Console.WriteLine($"ISNet fp32 session, {Environment.ProcessorCount} threads, three passes each; one process per row");
-        Console.WriteLine("| graph level | CPU arena | memory pattern | RSS loaded | peak in passes | RSS after | ms per pass |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach ((string level, bool arena, bool pattern) in Settings)
+        Console.WriteLine("| graph level | CPU arena | memory pattern | large blocks | RSS loaded | peak in passes | RSS after | ms per pass |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach ((string level, bool arena, bool pattern, bool keepHeap) in Settings)
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach ((string name, string value) in KeptHeap)
+            {
+                // The bench itself may run under the server's settings: each row sets or clears them.
+                start.Environment[name] = keepHeap ? value : null;
+            }
+
             foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0" })
             {
                 start.ArgumentList.Add(argument);
@@ -62,7 +76,7 @@ internal static class SessionMemoryBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
+            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
         return 0;
     }
 }

@@ -170,8 +170,8 @@ public static class BorderKey
         }
 
         return (
-            Image.NewFromMemory(alpha, width, height, 1, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Bw),
-            Image.NewFromMemory(foreground, width, height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb));
+            PixelImage.Wrap(alpha, width, height, 1, Enums.Interpretation.Bw),
+            PixelImage.Wrap(foreground, width, height, 3, Enums.Interpretation.Srgb));
     }
 
     /// <summary>How far (pixels) an edge pixel looks for the subject's own colour.</summary>

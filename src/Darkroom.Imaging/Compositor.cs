@@ -30,7 +30,8 @@ public static class Compositor
         }
         else
         {
-            using Image bare = rgb.Bandjoin(alpha).Copy(interpretation: Enums.Interpretation.Srgb);
+            using Image joined = rgb.Bandjoin(alpha);
+            using Image bare = joined.Copy(interpretation: Enums.Interpretation.Srgb);
             using Image cutout = shadow is null ? bare.Copy() : ContactShadow.Under(bare, shadow);
             if (options.Background is not null && RemoveBackgroundOptions.TryParseColour(options.Background, out (byte R, byte G, byte B) colour))
             {

@@ -91,7 +91,7 @@ public static class MatteRefiner
         }
 
         Image a = Image.NewFromMemory(alpha, width, height, 1, Enums.BandFormat.Uchar);
-        Image c = Image.NewFromMemory(pixels, width, height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        Image c = PixelImage.Wrap(pixels, width, height, 3, Enums.Interpretation.Srgb);
         return (a, c);
     }
 

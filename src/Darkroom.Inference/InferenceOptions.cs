@@ -20,7 +20,10 @@ public sealed class InferenceOptions
 
     public int CudaDeviceId { get; set; }
 
-    /// <summary>Threads inside one inference; 0 lets ONNX Runtime choose (one per core).</summary>
+    /// <summary>
+    /// Threads inside one inference; 0 means one per core this process may use. (Not ONNX Runtime's own default: on
+    /// the 2-vCPU development machine it ran ISNet on one thread, 3.8 s a pass against 2.0 s on two.)
+    /// </summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 

@@ -102,7 +102,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
             },
             EnableMemoryPattern = _options.MemoryPattern,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = _options.IntraOpThreads,
+            IntraOpNumThreads = _options.IntraOpThreads > 0 ? _options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = _options.InterOpThreads,
             EnableCpuMemArena = _options.CpuMemoryArena,
         };

@@ -11,7 +11,7 @@ public static class DarkroomServer
     /// <param name="configure">Lets tests add configuration (ports, storage) before the services are built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        MemoryReturn.LimitArenas();
+        MemoryReturn.TuneAllocator();
         // The console's static files are copied beside the binaries, so it is served whatever the working directory.
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

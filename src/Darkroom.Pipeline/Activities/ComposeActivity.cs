@@ -78,6 +78,7 @@ public sealed class ComposeActivity(IArtifactStore artifacts, IOptions<ImagingOp
         }
 
         using Image sourceAlpha = photo.ExtractBand(photo.Bands - 1);
-        return colours.Bandjoin(sourceAlpha).Copy(interpretation: Enums.Interpretation.Srgb);
+        using Image joined = colours.Bandjoin(sourceAlpha);
+        return joined.Copy(interpretation: Enums.Interpretation.Srgb);
     }
 }

@@ -143,7 +143,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
             }
         }
 
-        using Image repaired = Image.NewFromMemory(pixels, w, h, rgb.Bands, Enums.BandFormat.Uchar).Copy(interpretation: rgb.Interpretation);
+        using Image repaired = PixelImage.Wrap(pixels, w, h, rgb.Bands, rgb.Interpretation);
         return (photo.Insert(repaired, left, top), report);
     }
 
@@ -177,7 +177,7 @@ public sealed class InpaintActivity(IArtifactStore artifacts, LamaInpainter lama
         {
             TeleaInpainter.Inpaint(pixels, regionMask, w, h, region.Bands, Radius);
         }
-        using Image patch = Image.NewFromMemory(pixels, w, h, region.Bands, Enums.BandFormat.Uchar).Copy(interpretation: photo.Interpretation);
+        using Image patch = PixelImage.Wrap(pixels, w, h, region.Bands, photo.Interpretation);
         return photo.Insert(patch, left, top);
     }
 }

@@ -66,6 +66,7 @@ internal sealed class QueueWorker(
             finally
             {
                 work.Ended();
+                MemoryReturn.AfterJob();
             }
         }
     }

@@ -42,10 +42,11 @@ public sealed class RunnerOptions
 
     /// <summary>
     /// When no job has run for this long after some did, the process compacts its heap and returns free native memory
-    /// to the system (<see cref="MemoryReturn"/>); zero turns that off.
+    /// to the system (<see cref="MemoryReturn"/>); zero turns that off. The job after a trim faults its buffers in
+    /// again (about 1 s more for a cut-out here), so the wait is long enough that a steady trickle of jobs keeps them.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan TrimAfterIdle { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan TrimAfterIdle { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After this many failed runs (an error at the host boundary, counted on the message) a job is failed.</summary>
     [Range(1, 100)]
