@@ -111,7 +111,8 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
             return;
         }
 
-        long trimmedAt = work.Finished, seen = work.Finished;
+        // -1: the first quiet spell after start trims too, returning what loading and warming the models left free.
+        long trimmedAt = -1, seen = work.Finished;
         DateTimeOffset quietSince = clock.GetUtcNow();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
