@@ -34,29 +34,32 @@ internal sealed class WorkInFlight
 internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOptions> options, TimeProvider clock, ILogger<MemoryReturn> logger) : BackgroundService
 {
     /// <summary>
-    /// Sets glibc's allocator for this workload as far as it still can be set from inside the process; the launchers
-    /// (<c>run.sh</c>, the container images) set the same through glibc's environment variables, which take effect before
-    /// the runtime's first threads have their arenas. Each forward pass allocates ~0.75 GiB of activations in blocks of
-    /// 16–64 MiB. By default glibc maps every block above its threshold (at most 32 MiB) and any block over 64 MiB taken
-    /// by a thread with an arena of its own, and unmaps it on free: every pass faulted its memory in afresh, page by
-    /// page (~250,000 faults, 1.3 s of kernel time a job here). With one arena, no mapped blocks and no trimming while
-    /// jobs run, freed blocks are reused: a pass takes 2.0 s instead of 3.4 s (<c>bench --session-memory</c>). The
-    /// memory is not kept: <see cref="Trim"/> hands it back when the process has been idle.
+    /// glibc's allocator for this workload. Each forward pass allocates ~0.75 GiB of activations in blocks of 16–64 MiB;
+    /// by default glibc maps every block above its threshold (at most 32 MiB) and any block over 64 MiB taken by a
+    /// thread with an arena of its own, and unmaps it on free, so every pass faulted its memory in afresh, page by page
+    /// (~250,000 faults, 1.3–1.9 s of kernel time a cut-out here). Started with one arena, no mapped blocks and no
+    /// trimming while jobs run (<c>run.sh</c> sets <c>MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0
+    /// MALLOC_TRIM_THRESHOLD_=2147483647</c>), freed blocks are reused: a pass takes 1.95 s instead of 3.48 s
+    /// (<c>bench --session-memory</c>), and <see cref="Trim"/> hands the memory back when the process is idle. glibc
+    /// reads those only at start, before the runtime's first threads have arenas; set from inside the process, one
+    /// arena and no mapped blocks measured slower than the default (threads kept the arenas they had, and blocks over
+    /// 64 MiB in them were still mapped), so without them this only caps the arenas at two (each thread that allocates
+    /// concurrently would otherwise get one, up to 8 per core, never merged). Call before the worker threads start.
     /// </summary>
     public static void TuneAllocator()
     {
-        if (OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || StartedWithAllocatorSettings)
         {
-            try
-            {
-                _ = mallopt(MArenaMax, 1);
-                _ = mallopt(MMmapMax, 0);
-                _ = mallopt(MTrimThreshold, int.MaxValue);
-            }
-            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-            {
-                // Not glibc (musl has no arenas to limit).
-            }
+            return;
+        }
+
+        try
+        {
+            _ = mallopt(MArenaMax, 2);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no arenas to limit).
         }
     }
 
@@ -136,13 +139,11 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
     }
 
     private const int MArenaMax = -8;
-    private const int MMmapMax = -4;
-    private const int MTrimThreshold = -1;
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Idle: returned {ReturnedMiB} MiB of memory; resident now {ResidentMiB} MiB, of it managed heap {HeapMiB} MiB")]
     private static partial void LogTrimmed(ILogger logger, long returnedMiB, long residentMiB, long heapMiB);
 
-    [LoggerMessage(EventId = 5021, Level = LogLevel.Information, Message = "Started without MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647 (run.sh and the images set them): forward passes may take up to 1.7x as long while glibc maps and unmaps their buffers")]
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Information, Message = "Started without MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647 (run.sh sets them): forward passes may take up to 1.8x as long while glibc maps and unmaps their buffers")]
     private static partial void LogAllocatorDefaults(ILogger logger);
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
