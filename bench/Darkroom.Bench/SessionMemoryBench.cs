@@ -19,7 +19,7 @@ internal static class SessionMemoryBench
         ("all", false, false, true), ("extended", false, false, true),
     ];
 
-    /// <summary>The allocator settings <c>run.sh</c> and the images give the server, as glibc reads them at start.</summary>
+    /// <summary>The allocator settings <c>run.sh</c> gives the server, as glibc reads them at start.</summary>
     private static readonly (string Name, string Value)[] KeptHeap =
     [
         ("MALLOC_ARENA_MAX", "1"), ("MALLOC_MMAP_MAX_", "0"), ("MALLOC_TRIM_THRESHOLD_", "2147483647"),

@@ -14,26 +14,13 @@ public static class SubjectCrop
     /// <summary>The subject's box in the first matte (where it is at least one half), as fractions of its size; null when there is none.</summary>
     public static (double Left, double Top, double Width, double Height)? Find(Image matte)
     {
-        using Image bytes = matte.Bands > 1 ? matte.ExtractBand(0) : matte.Copy();
-        byte[] values = bytes.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        int w = matte.Width, h = matte.Height, left = w, top = h, right = -1, bottom = -1;
-        for (int y = 0; y < h; y++)
-        {
-            for (int x = 0; x < w; x++)
-            {
-                if (values[(y * w) + x] < Subject)
-                {
-                    continue;
-                }
-
-                left = Math.Min(left, x);
-                right = Math.Max(right, x);
-                top = Math.Min(top, y);
-                bottom = Math.Max(bottom, y);
-            }
-        }
-
-        return right < 0 ? null : (left / (double)w, top / (double)h, (right - left + 1) / (double)w, (bottom - top + 1) / (double)h);
+        using Image band = matte.Bands > 1 ? matte.ExtractBand(0) : matte.Copy();
+        using Image bytes = band.Cast(Enums.BandFormat.Uchar);
+        using Image subject = bytes >= Subject;
+        int w = matte.Width, h = matte.Height;
+        return MaskOps.Bounds(subject.WriteToMemory<byte>(), w, h) is { } box
+            ? (box.Left / (double)w, box.Top / (double)h, box.Width / (double)w, box.Height / (double)h)
+            : null;
     }
 
     /// <summary>
@@ -81,7 +68,7 @@ public static class SubjectCrop
         using Image weight = (scaled > 1.0).Ifthenelse(1.0, scaled);
         using Image blended = (piece.Cast(Enums.BandFormat.Float) * weight) + (under.Cast(Enums.BandFormat.Float) * (1.0 - weight));
         using Image bytes = blended.Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        return whole.Insert(bytes, left, top).Copy();
+        return whole.Insert(bytes, left, top);
     }
 
     private static Image Lesser(Image a, Image b) => (a < b).Ifthenelse(a, b);
