@@ -67,18 +67,32 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
     public static bool StartedWithAllocatorSettings => Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") == "1";
 
     /// <summary>
-    /// After each job: a full collection with the finalizers run in between. A libvips image left to its finalizer
-    /// (an intermediate of a chain of operations) keeps the pixel arrays it was made from pinned and its native buffers
-    /// alive until a gen-2 collection, which large-object traffic alone did not bring about: 45 cut-outs in a row
-    /// left 24 arrays of 12–36 MB (576 MB) pinned and RSS rising ~150 MiB every nine jobs. This costs a few
-    /// milliseconds of a job of seconds (the managed heap itself is small).
+    /// After a job, once the jobs since the last one have allocated <see cref="CollectEvery"/>: a full collection with
+    /// the finalizers run in between. A libvips image left to its finalizer (an intermediate of a chain of operations)
+    /// keeps the pixel arrays it was made from pinned and its native buffers alive until a gen-2 collection, which
+    /// large-object traffic alone did not bring about: 45 cut-outs in a row left 24 arrays of 12–36 MB (576 MB) pinned
+    /// and RSS rising ~150 MiB every nine jobs. Counting allocation rather than jobs keeps small jobs (classifications)
+    /// from paying for blocking collections they do not need: after every job, these pauses in a test process holding
+    /// many hosts delayed a loopback answer past its 1.5 s budget.
     /// </summary>
     public static void AfterJob()
     {
+        long allocated = GC.GetTotalAllocatedBytes();
+        long last = Interlocked.Read(ref s_collectedAt);
+        if (allocated - last < CollectEvery || Interlocked.CompareExchange(ref s_collectedAt, allocated, last) != last)
+        {
+            return;
+        }
+
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
     }
+
+    /// <summary>Managed allocation between the collections <see cref="AfterJob"/> makes.</summary>
+    private const long CollectEvery = 256L * 1024 * 1024;
+
+    private static long s_collectedAt;
 
     /// <summary>One pass: compact the managed heap, then return glibc's free pages. Returns bytes of RSS given back.</summary>
     public static long Trim()
