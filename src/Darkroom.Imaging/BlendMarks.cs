@@ -163,6 +163,291 @@ public static class BlendMarks
         }
     }
 
+    /// <summary>
+    /// Checks a found mark against the photo beside it and completes it along its own strokes. A detector, a blend
+    /// test against a wide median, or a repetition finds a mark where the ground under it is plain, stops where the
+    /// strokes cross an object (a ring across a face and a suit, the first letters of a line over a glove) and
+    /// sometimes runs on over plain ground that merely looks like it. Beside a stroke the photo itself is seen, so the
+    /// ground under a light stroke is the photo with every bright structure thinner than the strokes taken out (a grey
+    /// opening per channel, wider than the mask's strokes; a closing for a dark mark). Against that local ground the
+    /// mark's opacity is read from the mask's own pixels; the mask keeps only the pixels (and their soft edges) whose
+    /// three channels moved towards the mark's colour by about that opacity, then grows through connected pixels that
+    /// did, except inside anything thicker than the strokes, and across gaps narrower than a stroke to pieces of a
+    /// letter's size (the next letter of a word). Nothing changes when the mask's pixels do not agree on
+    /// one opacity, or when the result would cover more than <paramref name="maxCover"/>.
+    /// </summary>
+    /// <returns>True when the mask was changed (in place).</returns>
+    public static bool Complete(Image photo, byte[] mask, double maxCover)
+    {
+        int width = photo.Width, height = photo.Height;
+        if (mask.Length != width * height || !mask.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            return false;
+        }
+
+        using Image rgb = (photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo)).Cast(Enums.BandFormat.Uchar);
+        double scale = Math.Min(1.0, (double)CompletionSide / Math.Max(width, height));
+        int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
+        byte[] j = rgb.WriteToMemory<byte>();
+        byte[] small = j;
+        if (scale < 1)
+        {
+            using Image whole = PixelImage.Wrap(j, width, height, 3, Enums.Interpretation.Srgb);
+            using Image shrunk = whole.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
+            small = shrunk.WriteToMemory<byte>();
+        }
+
+        // Twice: the first ground's window comes from the mask as found (a spill onto plain ground makes it look
+        // thicker than its strokes), the second, when the window changes, from the strokes the first kept.
+        byte[] kept = mask;
+        (byte[] Ground, double Alpha, int Polarity, double Half)? local = null;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            double half = HalfWidth(kept, width, height);
+            if (local is { } previous && Window(half, scale) == Window(previous.Half, scale))
+            {
+                break;
+            }
+
+            if (LocalGround(small, sw, sh, scale, width, height, j, kept, half, local?.Polarity) is not { } found)
+            {
+                return false;
+            }
+
+            local = (found.Ground, found.Alpha, found.Polarity, half);
+            kept = Consistent(mask, j, found.Ground, found.Alpha, found.Polarity, width, height);
+        }
+
+        (byte[] ground, double alpha, int polarity, double strokeHalf) = local!.Value;
+
+        // Where the mark is followed: pixels blended by about its opacity, except inside anything thicker than its
+        // strokes (a wide bright patch whose local ground the opening got wrong is not a stroke).
+        double low = alpha * GrowFloor, high = alpha + 0.15;
+        byte[] candidate = new byte[mask.Length];
+        for (int i = 0; i < candidate.Length; i++)
+        {
+            candidate[i] = kept[i] != 0 || (Fraction(j, ground, i, polarity) is double f && f >= low && f <= high) ? (byte)255 : (byte)0;
+        }
+
+        int[] depth = MaskOps.Depth(candidate, width, height);
+        int thick = (int)Math.Ceiling(3 * ((ThickFactor * strokeHalf) + 1));
+        byte[] cores = new byte[mask.Length];
+        for (int i = 0; i < cores.Length; i++)
+        {
+            cores[i] = depth[i] > thick && kept[i] == 0 ? (byte)255 : (byte)0;
+        }
+
+        MaskOps.Dilate(cores, width, height, thick / 3);
+        for (int i = 0; i < candidate.Length; i++)
+        {
+            if (cores[i] != 0 && kept[i] == 0)
+            {
+                candidate[i] = 0;
+            }
+        }
+
+        byte[] grown = Follow(kept, candidate, width, height, (int)Math.Ceiling((2 * strokeHalf) + 1), Math.Max(12, (int)(4 * strokeHalf * strokeHalf)));
+        int total = grown.Count(g => g != 0);
+        if (total > maxCover * mask.Length)
+        {
+            return false;
+        }
+
+        bool changed = !grown.AsSpan().SequenceEqual(mask);
+        grown.CopyTo(mask, 0);
+        return changed;
+    }
+
+    /// <summary>
+    /// The ground under the mask seen from beside its strokes (an opening per channel for a light mark, a closing for a
+    /// dark one, with a window wider than strokes of <paramref name="half"/>), at the photo's size, with the mark's
+    /// polarity and its opacity (the median fraction over the mask's pixels whose channels agree) — or null when too
+    /// few of the mask's pixels agree with either polarity (or with <paramref name="only"/>, when given).
+    /// </summary>
+    private static (byte[] Ground, double Alpha, int Polarity)? LocalGround(byte[] small, int smallWidth, int smallHeight, double scale, int width, int height, byte[] j, byte[] mask, double half, int? only)
+    {
+        int window = Window(half, scale);
+        int marked = mask.Count(m => m != 0), bestVotes = 0;
+        (byte[] Ground, double Alpha, int Polarity)? best = null;
+        foreach (int polarity in only is { } one ? [one] : (ReadOnlySpan<int>)[1, -1])
+        {
+            byte[] b = MorphFilter.Open(small, smallWidth, smallHeight, 3, window, light: polarity > 0);
+            if (scale < 1)
+            {
+                using Image opened = PixelImage.Wrap(b, smallWidth, smallHeight, 3, Enums.Interpretation.Srgb);
+                using Image ground = Regions.ToExactSize(opened, width, height, Enums.Kernel.Linear);
+                b = ground.WriteToMemory<byte>();
+            }
+
+            // The median fraction, from a histogram of 1/400ths.
+            int[] histogram = new int[401];
+            int votes = 0;
+            for (int i = 0; i < mask.Length; i++)
+            {
+                if (mask[i] != 0 && Fraction(j, b, i, polarity) is double f and >= MinAlpha and <= MaxAlpha)
+                {
+                    histogram[(int)Math.Round(f * 400)]++;
+                    votes++;
+                }
+            }
+
+            if (votes > marked / 3 && votes > 20 && votes > bestVotes)
+            {
+                int bin = 0;
+                for (int seen = histogram[0]; seen * 2 < votes; seen += histogram[++bin])
+                {
+                }
+
+                (best, bestVotes) = ((b, bin / 400.0, polarity), votes);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The mask grown by the candidate pieces that touch it, then, round by round, by the pieces of at least
+    /// <paramref name="minJump"/> pixels within <paramref name="reach"/> of it (the next letter across the gap between
+    /// letters; a speck of texture is too small to jump to).
+    /// </summary>
+    private static byte[] Follow(byte[] seeds, byte[] candidate, int width, int height, int reach, int minJump)
+    {
+        int[] labels = new int[candidate.Length];
+        var sizes = new List<int> { 0 };
+        var stack = new Stack<int>();
+        for (int start = 0; start < candidate.Length; start++)
+        {
+            if (candidate[start] == 0 || seeds[start] != 0 || labels[start] != 0)
+            {
+                continue;
+            }
+
+            int label = sizes.Count, size = 0;
+            labels[start] = label;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int p = stack.Pop();
+                size++;
+                ForNeighbours(p, width, height, q =>
+                {
+                    if (candidate[q] != 0 && seeds[q] == 0 && labels[q] == 0)
+                    {
+                        labels[q] = label;
+                        stack.Push(q);
+                    }
+                });
+            }
+
+            sizes.Add(size);
+        }
+
+        byte[] grown = (byte[])seeds.Clone();
+        bool[] added = new bool[sizes.Count];
+        for (int round = 0; round < 32; round++)
+        {
+            byte[] near = (byte[])grown.Clone();
+            MaskOps.Dilate(near, width, height, round == 0 ? 1 : reach);
+            bool[] joins = new bool[sizes.Count];
+            bool any = false;
+            for (int i = 0; i < labels.Length; i++)
+            {
+                int label = labels[i];
+                if (label != 0 && !added[label] && near[i] != 0 && (round == 0 || sizes[label] >= minJump))
+                {
+                    joins[label] = true;
+                    any = true;
+                }
+            }
+
+            if (!any)
+            {
+                if (round == 0)
+                {
+                    continue;
+                }
+
+                break;
+            }
+
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (joins[labels[i]] && labels[i] != 0)
+                {
+                    grown[i] = 255;
+                }
+            }
+
+            for (int label = 1; label < joins.Length; label++)
+            {
+                added[label] |= joins[label];
+            }
+        }
+
+        return grown;
+    }
+
+    /// <summary>The opening's window at the working scale: odd, and wide enough to take out whole a stroke twice the half-width.</summary>
+    private static int Window(double half, double scale) => Math.Max(5, ((int)Math.Ceiling(4 * half * scale) + 3) | 1);
+
+    /// <summary>The mask's pixels blended by about the mark's opacity against the local ground, with their soft edges (2 px, within the mask).</summary>
+    private static byte[] Consistent(byte[] mask, byte[] j, byte[] ground, double alpha, int polarity, int width, int height)
+    {
+        byte[] kept = new byte[mask.Length];
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i] != 0 && Fraction(j, ground, i, polarity) is double f && f >= alpha * 0.35 && f <= alpha + 0.25)
+            {
+                kept[i] = 255;
+            }
+        }
+
+        MaskOps.Dilate(kept, width, height, 2);
+        for (int i = 0; i < kept.Length; i++)
+        {
+            kept[i] = mask[i] != 0 ? kept[i] : (byte)0;
+        }
+
+        return kept;
+    }
+
+    /// <summary>The side the local ground of <see cref="Complete"/> is computed at (then scaled to the photo).</summary>
+    public const int CompletionSide = 1024;
+
+    /// <summary>A pixel is followed when its fraction is at least this share of the mark's opacity (0.65 measured the same recall, lower auto-mask PSNR).</summary>
+    private const double GrowFloor = 0.5;
+
+    /// <summary>Candidates deeper than this many stroke half-widths (plus a pixel) are a patch, not a stroke (1.0 measured lower recall on the logos).</summary>
+    private const double ThickFactor = 1.5;
+
+    /// <summary>The mask's half-width in pixels: the 90th percentile, over its pixels, of the distance to the nearest unmasked pixel.</summary>
+    private static double HalfWidth(byte[] mask, int width, int height)
+    {
+        int[] depth = MaskOps.Depth(mask, width, height);
+        var histogram = new Dictionary<int, int>();
+        int inside = 0;
+        foreach (int d in depth)
+        {
+            if (d > 0)
+            {
+                histogram[d] = histogram.GetValueOrDefault(d) + 1;
+                inside++;
+            }
+        }
+
+        int seen = 0;
+        foreach ((int d, int n) in histogram.OrderBy(e => e.Key))
+        {
+            seen += n;
+            if (seen > inside * 0.9)
+            {
+                return d / 3.0;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>One pixel's fraction towards white (+1) or black (−1) when its channels agree, else null.</summary>
     private static double? Fraction(byte[] j, byte[] b, int i, int polarity)
     {

@@ -89,22 +89,52 @@ public static class MaskOps
             return;
         }
 
-        const int straight = 3, diagonal = 4, far = int.MaxValue / 4;
         int[] distance = new int[width * height];
         for (int i = 0; i < distance.Length; i++)
         {
-            distance[i] = mask[i] != 0 ? 0 : far;
+            distance[i] = mask[i] != 0 ? 0 : Far;
         }
 
+        Chamfer(distance, width, height);
+        for (int i = 0; i < distance.Length; i++)
+        {
+            if (distance[i] <= radius * Straight)
+            {
+                mask[i] = 255;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How deep inside the mask each set pixel lies: the 3-4 chamfer distance to the nearest unset pixel, in thirds
+    /// of a pixel (0 outside the mask; the photo's border does not count as unset).
+    /// </summary>
+    public static int[] Depth(ReadOnlySpan<byte> mask, int width, int height)
+    {
+        int[] distance = new int[width * height];
+        for (int i = 0; i < distance.Length; i++)
+        {
+            distance[i] = mask[i] != 0 ? Far : 0;
+        }
+
+        Chamfer(distance, width, height);
+        return distance;
+    }
+
+    private const int Straight = 3, Diagonal = 4, Far = int.MaxValue / 4;
+
+    /// <summary>Two raster passes that lower each distance to a neighbour's plus the step to it (3 straight, 4 diagonal).</summary>
+    private static void Chamfer(int[] distance, int width, int height)
+    {
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
                 int i = (y * width) + x, d = distance[i];
-                if (x > 0) { d = Math.Min(d, distance[i - 1] + straight); }
-                if (y > 0) { d = Math.Min(d, distance[i - width] + straight); }
-                if (x > 0 && y > 0) { d = Math.Min(d, distance[i - width - 1] + diagonal); }
-                if (x < width - 1 && y > 0) { d = Math.Min(d, distance[i - width + 1] + diagonal); }
+                if (x > 0) { d = Math.Min(d, distance[i - 1] + Straight); }
+                if (y > 0) { d = Math.Min(d, distance[i - width] + Straight); }
+                if (x > 0 && y > 0) { d = Math.Min(d, distance[i - width - 1] + Diagonal); }
+                if (x < width - 1 && y > 0) { d = Math.Min(d, distance[i - width + 1] + Diagonal); }
                 distance[i] = d;
             }
         }
@@ -114,15 +144,11 @@ public static class MaskOps
             for (int x = width - 1; x >= 0; x--)
             {
                 int i = (y * width) + x, d = distance[i];
-                if (x < width - 1) { d = Math.Min(d, distance[i + 1] + straight); }
-                if (y < height - 1) { d = Math.Min(d, distance[i + width] + straight); }
-                if (x < width - 1 && y < height - 1) { d = Math.Min(d, distance[i + width + 1] + diagonal); }
-                if (x > 0 && y < height - 1) { d = Math.Min(d, distance[i + width - 1] + diagonal); }
+                if (x < width - 1) { d = Math.Min(d, distance[i + 1] + Straight); }
+                if (y < height - 1) { d = Math.Min(d, distance[i + width] + Straight); }
+                if (x < width - 1 && y < height - 1) { d = Math.Min(d, distance[i + width + 1] + Diagonal); }
+                if (x > 0 && y < height - 1) { d = Math.Min(d, distance[i + width - 1] + Diagonal); }
                 distance[i] = d;
-                if (d <= radius * straight)
-                {
-                    mask[i] = 255;
-                }
             }
         }
     }

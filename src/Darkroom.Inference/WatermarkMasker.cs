@@ -31,7 +31,7 @@ public static class WatermarkMasker
         // A mark tiled across the photo is found by its repetition, whatever the detector made of its pieces.
         if (mode == MaskMode.Auto && Imaging.RepeatedMark.Find(photo, [.. boxes.Select(b => (b.Left, b.Top, b.Width, b.Height))]) is { } tiled)
         {
-            return tiled.Mask;
+            return Completed(photo, tiled.Mask);
         }
 
         int width = photo.Width, height = photo.Height;
@@ -75,9 +75,16 @@ public static class WatermarkMasker
                 union[i] = (byte)(blended.Mask[i] | (mask[i] & blended.Consistent![i]));
             }
 
-            return Imaging.MaskOps.Coverage(union) <= MaxAutoCover ? union : blended.Mask;
+            return Completed(photo, Imaging.MaskOps.Coverage(union) <= MaxAutoCover ? union : blended.Mask);
         }
 
+        return mode == MaskMode.Auto ? Completed(photo, mask) : mask;
+    }
+
+    /// <summary>The auto mask followed along its strokes where they cross objects (<see cref="Imaging.BlendMarks.Complete"/>).</summary>
+    private static byte[] Completed(Image photo, byte[] mask)
+    {
+        Imaging.BlendMarks.Complete(photo, mask, MaxAutoCover);
         return mask;
     }
 

@@ -1,0 +1,85 @@
+namespace Darkroom.Imaging;
+
+/// <summary>
+/// Grey-level erosion and dilation with a square window, per channel, in constant time per pixel whatever the window
+/// (van Herk / Gil–Werman: running minima or maxima over blocks of the window's size, from the left and from the
+/// right, so any window is the extreme of one suffix and one prefix). Separable: rows, then columns.
+/// </summary>
+public static class MorphFilter
+{
+    /// <summary>An opening (erosion, then dilation) for <paramref name="light"/>, a closing otherwise: removes light (or dark) structures narrower than the window.</summary>
+    public static byte[] Open(byte[] pixels, int width, int height, int channels, int window, bool light)
+    {
+        byte[] first = Extreme(pixels, width, height, channels, window, maximum: !light);
+        return Extreme(first, width, height, channels, window, maximum: light);
+    }
+
+    /// <summary>Each value replaced by the minimum (or maximum) over the window x window square centred on it, clipped at the borders.</summary>
+    public static byte[] Extreme(byte[] pixels, int width, int height, int channels, int window, bool maximum)
+    {
+        byte[] across = new byte[pixels.Length], result = new byte[pixels.Length];
+        Parallel.For(0, height, y =>
+        {
+            byte[] line = new byte[width], output = new byte[width], prefix = new byte[width], suffix = new byte[width];
+            for (int c = 0; c < channels; c++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    line[x] = pixels[(((y * width) + x) * channels) + c];
+                }
+
+                Run(line, output, prefix, suffix, width, window, maximum);
+                for (int x = 0; x < width; x++)
+                {
+                    across[(((y * width) + x) * channels) + c] = output[x];
+                }
+            }
+        });
+        Parallel.For(0, width, x =>
+        {
+            byte[] line = new byte[height], output = new byte[height], prefix = new byte[height], suffix = new byte[height];
+            for (int c = 0; c < channels; c++)
+            {
+                for (int y = 0; y < height; y++)
+                {
+                    line[y] = across[(((y * width) + x) * channels) + c];
+                }
+
+                Run(line, output, prefix, suffix, height, window, maximum);
+                for (int y = 0; y < height; y++)
+                {
+                    result[(((y * width) + x) * channels) + c] = output[y];
+                }
+            }
+        });
+        return result;
+    }
+
+    private static void Run(byte[] line, byte[] output, byte[] prefix, byte[] suffix, int n, int window, bool maximum)
+    {
+        int radius = window / 2;
+        for (int i = 0; i < n; i++)
+        {
+            prefix[i] = i % window == 0 ? line[i] : Pick(prefix[i - 1], line[i], maximum);
+        }
+
+        for (int i = n - 1; i >= 0; i--)
+        {
+            suffix[i] = i == n - 1 || (i + 1) % window == 0 ? line[i] : Pick(suffix[i + 1], line[i], maximum);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            int lo = Math.Max(0, i - radius), hi = Math.Min(n - 1, i + radius);
+
+            // [lo, hi] is at most a window long, so it spans at most two blocks: the suffix from lo to its block's end
+            // and the prefix of hi's block up to hi. Within one block it is either a whole window starting the block
+            // (the prefix) or a window clipped by the line's end (the suffix, which stops there).
+            output[i] = lo / window != hi / window ? Pick(suffix[lo], prefix[hi], maximum)
+                : lo % window == 0 ? prefix[hi]
+                : suffix[lo];
+        }
+    }
+
+    private static byte Pick(byte a, byte b, bool maximum) => maximum ? Math.Max(a, b) : Math.Min(a, b);
+}
