@@ -18,42 +18,31 @@ public static class MorphFilter
     public static byte[] Extreme(byte[] pixels, int width, int height, int channels, int window, bool maximum)
     {
         byte[] across = new byte[pixels.Length], result = new byte[pixels.Length];
-        Parallel.For(0, height, y =>
-        {
-            byte[] line = new byte[width], output = new byte[width], prefix = new byte[width], suffix = new byte[width];
-            for (int c = 0; c < channels; c++)
-            {
-                for (int x = 0; x < width; x++)
-                {
-                    line[x] = pixels[(((y * width) + x) * channels) + c];
-                }
-
-                Run(line, output, prefix, suffix, width, window, maximum);
-                for (int x = 0; x < width; x++)
-                {
-                    across[(((y * width) + x) * channels) + c] = output[x];
-                }
-            }
-        });
-        Parallel.For(0, width, x =>
-        {
-            byte[] line = new byte[height], output = new byte[height], prefix = new byte[height], suffix = new byte[height];
-            for (int c = 0; c < channels; c++)
-            {
-                for (int y = 0; y < height; y++)
-                {
-                    line[y] = across[(((y * width) + x) * channels) + c];
-                }
-
-                Run(line, output, prefix, suffix, height, window, maximum);
-                for (int y = 0; y < height; y++)
-                {
-                    result[(((y * width) + x) * channels) + c] = output[y];
-                }
-            }
-        });
+        Lines(pixels, across, height, width, width * channels, channels, channels, window, maximum);
+        Lines(across, result, width, height, channels, width * channels, channels, window, maximum);
         return result;
     }
+
+    /// <summary>The 1-D filter along <paramref name="count"/> lines of <paramref name="length"/> values: line k starts at k x <paramref name="lineStep"/>, its values <paramref name="step"/> apart, per channel.</summary>
+    private static void Lines(byte[] source, byte[] target, int count, int length, int lineStep, int step, int channels, int window, bool maximum) =>
+        Parallel.For(0, count, k =>
+        {
+            byte[] line = new byte[length], output = new byte[length], prefix = new byte[length], suffix = new byte[length];
+            for (int c = 0; c < channels; c++)
+            {
+                int start = (k * lineStep) + c;
+                for (int i = 0; i < length; i++)
+                {
+                    line[i] = source[start + (i * step)];
+                }
+
+                Run(line, output, prefix, suffix, length, window, maximum);
+                for (int i = 0; i < length; i++)
+                {
+                    target[start + (i * step)] = output[i];
+                }
+            }
+        });
 
     private static void Run(byte[] line, byte[] output, byte[] prefix, byte[] suffix, int n, int window, bool maximum)
     {
