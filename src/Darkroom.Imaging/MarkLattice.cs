@@ -270,9 +270,11 @@ public static class MarkLattice
         return (best, bestShift);
     }
 
+    /// <summary>The q-quantile; of an evenly spaced sample of a million values when there are more (12 MP: 1.4 s of sorting otherwise).</summary>
     private static double Quantile(double[] values, double q)
     {
-        double[] sorted = [.. values];
+        int stride = Math.Max(1, values.Length / 1_000_000);
+        double[] sorted = stride == 1 ? [.. values] : [.. values.Where((_, i) => i % stride == 0)];
         Array.Sort(sorted);
         return sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
     }

@@ -38,7 +38,7 @@ public static class RepeatedMark
 
         // Wider than a stroke, so a stroke's inside stands out from its blur all the way across.
         double sigma = Math.Max(3, Math.Min(width, height) / 40.0);
-        using Image blurred = grey.Gaussblur(sigma);
+        using Image blurred = WideBlur(grey, sigma);
         using Image difference = grey - blurred;
         float[] raw = difference.WriteToMemory<float>();
         double[] detail = new double[raw.Length];
@@ -155,5 +155,24 @@ public static class RepeatedMark
 
         double agreement = candidates == 0 ? 0 : kept / (double)candidates;
         return agreement >= MinKept ? new Found(mask, lattice.U, lattice.V, polarity) : null;
+    }
+
+    /// <summary>
+    /// A Gaussian blur of <paramref name="sigma"/>. A wide one is made on a copy shrunk by a quarter of sigma (box
+    /// averages) and scaled back bilinearly: what it keeps varies over tens of pixels, and at 12 MP (sigma 75) the
+    /// full-size blur took 5.2 s here. Up to sigma 16 (photos up to about 640 px on the short side) it is exact.
+    /// </summary>
+    private static Image WideBlur(Image grey, double sigma)
+    {
+        int factor = sigma > 16 ? (int)(sigma / 4) : 1;
+        if (factor <= 1)
+        {
+            return grey.Gaussblur(sigma);
+        }
+
+        using Image shrunk = grey.Shrink(factor, factor);
+        using Image blurred = shrunk.Gaussblur(sigma / factor);
+        using Image scaled = Regions.ToExactSize(blurred, grey.Width, grey.Height, Enums.Kernel.Linear);
+        return scaled.CopyMemory();
     }
 }
