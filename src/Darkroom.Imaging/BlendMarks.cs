@@ -449,7 +449,7 @@ public static class BlendMarks
     }
 
     /// <summary>One pixel's fraction towards white (+1) or black (−1) when its channels agree, else null.</summary>
-    private static double? Fraction(byte[] j, byte[] b, int i, int polarity)
+    internal static double? Fraction(byte[] j, byte[] b, int i, int polarity)
     {
         double lo = double.MaxValue, hi = double.MinValue, sum = 0;
         int used = 0;

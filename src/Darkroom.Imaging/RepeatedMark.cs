@@ -3,8 +3,10 @@ using NetVips;
 namespace Darkroom.Imaging;
 
 /// <summary>
-/// Finds a mark tiled across a photo by its repetition alone, with no text recognition: the photo's detail (grey
-/// minus its blur) holds the mark's strokes at every instance of a lattice, found by <see cref="MarkLattice.FindInImage"/>;
+/// Finds a mark tiled across a photo by its repetition alone, with no text recognition: a white or black mark shows in
+/// the blend map (per pixel, the one fraction by which all three channels moved towards white or black from the ground
+/// beside the strokes), any mark in the photo's detail (grey minus its blur); either holds the mark's strokes at every
+/// instance of a lattice, found by <see cref="MarkLattice.FindInImage"/>;
 /// the median of the detail over each pixel's instances keeps what all instances share (the mark) and drops what
 /// differs (the photo under it). The strokes are the pixels of that common detail past an Otsu cut on the side of
 /// the mark's polarity (a light mark is brighter than its surroundings everywhere, a dark one darker).
@@ -47,10 +49,24 @@ public static class RepeatedMark
             detail[i] = raw[i];
         }
 
-        // A light mark lifts its strokes above their surroundings and a dark one sinks them, while the photo's own
-        // detail goes both ways: each polarity is searched on its own half of the detail, which halves the photo's share.
+        // First what only a white (or black) mark does: move every channel by one fraction towards its colour. On a
+        // busy photo the mark's share of the plain detail can be too small to repeat visibly (a tiled mark on a 12 MP
+        // photo was not found at all), and where it is found the detail's mask takes in the photo's own texture too.
         ((int X, int Y) U, (int X, int Y) V)? found = null;
-        foreach (int sign in (ReadOnlySpan<int>)[1, -1])
+        int? blendSign = null;
+        for (int sign = 1; found is null && sign >= -1; sign -= 2)
+        {
+            if (BlendMap(rgb, sign) is { } blend && MarkLattice.FindInImage(blend, width, height) is { } repeat)
+            {
+                // From here on the blend map stands for the detail: it holds the strokes of that polarity only.
+                (found, blendSign, detail) = (repeat, sign, blend);
+            }
+        }
+
+        // Then the detail (any colour of mark). A light mark lifts its strokes above their surroundings and a dark one
+        // sinks them, while the photo's own detail goes both ways: each polarity is searched on its own half of the
+        // detail, which halves the photo's share.
+        foreach (int sign in found is null ? [1, -1] : (ReadOnlySpan<int>)[])
         {
             double[] half = [.. detail.Select(v => Math.Max(0, v * sign))];
             if (hints is { Count: >= MinHints })
@@ -83,23 +99,25 @@ public static class RepeatedMark
         }
 
         double[] common = MarkLattice.Common(detail, width, height, lattice.U, lattice.V);
+        double least = blendSign is null ? MinContrast : BlendMarks.MinAlpha;
 
         // Polarity: the side with more strong common detail.
         double positive = 0, negative = 0;
         foreach (double value in common)
         {
-            if (value > MinContrast)
+            if (value > least)
             {
                 positive += value;
             }
-            else if (value < -MinContrast)
+            else if (value < -least)
             {
                 negative -= value;
             }
         }
 
-        int polarity = positive >= negative ? 1 : -1;
-        double[] side = [.. common.Select(v => v * polarity).Where(v => v > MinContrast / 2)];
+        // (A lattice found in the blend map comes with its polarity: the detail's dark halo around light strokes can outweigh them.)
+        int polarity = blendSign is null ? (positive >= negative ? 1 : -1) : 1;
+        double[] side = [.. common.Select(v => v * polarity).Where(v => v > least / 2)];
         if (side.Length < 64)
         {
             return null;
@@ -112,7 +130,7 @@ public static class RepeatedMark
             histogram[Math.Min(255, (int)((v - min) / Math.Max(1e-9, max - min) * 256))]++;
         }
 
-        double cut = Math.Max(MinContrast, min + ((Otsu.Threshold(histogram) + 1) * (max - min) / 256));
+        double cut = Math.Max(least, min + ((Otsu.Threshold(histogram) + 1) * (max - min) / 256));
         byte[] mask = new byte[width * height];
         for (int i = 0; i < mask.Length; i++)
         {
@@ -154,7 +172,37 @@ public static class RepeatedMark
         }
 
         double agreement = candidates == 0 ? 0 : kept / (double)candidates;
-        return agreement >= MinKept ? new Found(mask, lattice.U, lattice.V, polarity) : null;
+        return agreement >= MinKept ? new Found(mask, lattice.U, lattice.V, blendSign ?? polarity) : null;
+    }
+
+    /// <summary>
+    /// Per pixel, the fraction by which all three channels moved towards white (<paramref name="polarity"/> +1; −1:
+    /// black) from the ground beside them (an opening, or closing, wider than a stroke), where they agree on one in
+    /// [<see cref="BlendMarks.MinAlpha"/>, <see cref="BlendMarks.MaxAlpha"/>]; 0 elsewhere. Null when nothing moved.
+    /// </summary>
+    private static double[]? BlendMap(Image rgb, int polarity)
+    {
+        if (rgb.Bands < 3)
+        {
+            return null;
+        }
+
+        int width = rgb.Width, height = rgb.Height;
+        using Image colour = rgb.ExtractBand(0, n: 3).Cast(Enums.BandFormat.Uchar);
+        byte[] j = colour.WriteToMemory<byte>();
+        byte[] ground = MorphFilter.Open(j, width, height, 3, Math.Max(5, (Math.Min(width, height) / 40) | 1), light: polarity > 0);
+        double[] map = new double[width * height];
+        bool any = false;
+        for (int i = 0; i < map.Length; i++)
+        {
+            if (BlendMarks.Fraction(j, ground, i, polarity) is double f and >= BlendMarks.MinAlpha and <= BlendMarks.MaxAlpha)
+            {
+                map[i] = f;
+                any = true;
+            }
+        }
+
+        return any ? map : null;
     }
 
     /// <summary>
