@@ -342,46 +342,102 @@ public static class BlendMarks
             sizes.Add(size);
         }
 
+        // Each piece's pixels, grouped by label (a counting sort).
+        int[] first = new int[sizes.Count + 1];
+        for (int label = 1; label < sizes.Count; label++)
+        {
+            first[label + 1] = first[label] + sizes[label];
+        }
+
+        int[] members = new int[first[^1]], fill = (int[])first.Clone();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] != 0)
+            {
+                members[fill[labels[i]]++] = i;
+            }
+        }
+
         byte[] grown = (byte[])seeds.Clone();
         bool[] added = new bool[sizes.Count];
-        for (int round = 0; round < 32; round++)
+        var joined = new List<int>();
+        void Join(int label)
         {
-            byte[] near = (byte[])grown.Clone();
-            MaskOps.Dilate(near, width, height, round == 0 ? 1 : reach);
-            bool[] joins = new bool[sizes.Count];
-            bool any = false;
-            for (int i = 0; i < labels.Length; i++)
+            added[label] = true;
+            for (int k = first[label]; k < first[label + 1]; k++)
             {
-                int label = labels[i];
-                if (label != 0 && !added[label] && near[i] != 0 && (round == 0 || sizes[label] >= minJump))
+                grown[members[k]] = 255;
+                joined.Add(members[k]);
+            }
+        }
+
+        // The pieces that touch the seeds, whatever their size.
+        for (int p = 0; p < seeds.Length; p++)
+        {
+            if (seeds[p] != 0)
+            {
+                ForNeighbours(p, width, height, q =>
                 {
-                    joins[label] = true;
-                    any = true;
-                }
+                    if (labels[q] != 0 && !added[labels[q]])
+                    {
+                        Join(labels[q]);
+                    }
+                });
+            }
+        }
+
+        // Then, from everything grown so far and round by round from what each round added, the letter-sized pieces
+        // within reach: a breadth-first walk of at most reach steps, which only ever visits the mask's neighbourhood.
+        byte[] distance = new byte[grown.Length];
+        Array.Fill(distance, byte.MaxValue);
+        int steps = Math.Min(reach, byte.MaxValue - 1);
+        var sources = new List<int>();
+        for (int p = 0; p < grown.Length; p++)
+        {
+            if (grown[p] != 0)
+            {
+                sources.Add(p);
+            }
+        }
+
+        var queue = new Queue<int>();
+        while (sources.Count > 0)
+        {
+            joined.Clear();
+            foreach (int p in sources)
+            {
+                distance[p] = 0;
+                queue.Enqueue(p);
             }
 
-            if (!any)
+            while (queue.Count > 0)
             {
-                if (round == 0)
+                int p = queue.Dequeue();
+                int next = distance[p] + 1;
+                if (next > steps)
                 {
                     continue;
                 }
 
-                break;
-            }
-
-            for (int i = 0; i < labels.Length; i++)
-            {
-                if (joins[labels[i]] && labels[i] != 0)
+                ForNeighbours(p, width, height, q =>
                 {
-                    grown[i] = 255;
-                }
+                    if (next >= distance[q])
+                    {
+                        return;
+                    }
+
+                    distance[q] = (byte)next;
+                    int label = labels[q];
+                    if (label != 0 && !added[label] && sizes[label] >= minJump)
+                    {
+                        Join(label);
+                    }
+
+                    queue.Enqueue(q);
+                });
             }
 
-            for (int label = 1; label < joins.Length; label++)
-            {
-                added[label] |= joins[label];
-            }
+            sources = [.. joined];
         }
 
         return grown;

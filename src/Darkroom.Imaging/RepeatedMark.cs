@@ -35,6 +35,38 @@ public static class RepeatedMark
     public static Found? Find(Image photo, IReadOnlyList<(int Left, int Top, int Width, int Height)>? hints = null)
     {
         int width = photo.Width, height = photo.Height;
+        int factor = (Math.Max(width, height) + SearchSide - 1) / SearchSide;
+        if (factor <= 1)
+        {
+            return FindAtSize(photo, hints);
+        }
+
+        // A large photo is searched on a copy shrunk by a whole factor (a mark tiled over 12 MP has strokes tens of
+        // pixels wide); the strokes found are scaled back, and the completion that follows trims them at full size.
+        using Image shrunk = photo.Resize(1.0 / factor);
+        using Image small = shrunk.CopyMemory();
+        List<(int Left, int Top, int Width, int Height)>? smallHints = hints?.Select(h => (h.Left / factor, h.Top / factor, Math.Max(1, h.Width / factor), Math.Max(1, h.Height / factor))).ToList();
+        if (FindAtSize(small, smallHints) is not { } found)
+        {
+            return null;
+        }
+
+        using Image smallMask = Image.NewFromMemory(found.Mask, small.Width, small.Height, 1, Enums.BandFormat.Uchar);
+        using Image grown = Regions.ToExactSize(smallMask, width, height, Enums.Kernel.Nearest);
+        return found with
+        {
+            Mask = grown.WriteToMemory<byte>(),
+            U = (found.U.X * factor, found.U.Y * factor),
+            V = (found.V.X * factor, found.V.Y * factor),
+        };
+    }
+
+    /// <summary>Photos larger than this on their longer side are searched on a copy shrunk by a whole factor.</summary>
+    public const int SearchSide = 2048;
+
+    private static Found? FindAtSize(Image photo, IReadOnlyList<(int Left, int Top, int Width, int Height)>? hints)
+    {
+        int width = photo.Width, height = photo.Height;
         using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
         using Image grey = rgb.Colourspace(Enums.Interpretation.Bw).Cast(Enums.BandFormat.Float);
 
