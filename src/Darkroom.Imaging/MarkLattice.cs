@@ -307,6 +307,41 @@ public static class MarkLattice
     }
 
     /// <summary>
+    /// Clears the pixels set in <paramref name="mask"/> but not in <paramref name="original"/> that are set at fewer than
+    /// half of their lattice instances inside the photo (themselves included; at least <see cref="MinInstances"/>
+    /// instances, else cleared): an addition to a tiled mark must repeat with it. (Counting an instance where the
+    /// completion's test passed but growth did not reach raised no recall and let more of the photo in.)
+    /// </summary>
+    public static void KeepRepeated(byte[] mask, byte[] original, int width, int height, (int X, int Y) u, (int X, int Y) v)
+    {
+        List<(int X, int Y)> offsets = Offsets(width, height, u, v);
+        byte[] grown = (byte[])mask.Clone();
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (grown[i] == 0 || original[i] != 0)
+            {
+                continue;
+            }
+
+            int x0 = i % width, y0 = i / width, looked = 0, set = 0;
+            foreach ((int dx, int dy) in offsets)
+            {
+                int x = x0 + dx, y = y0 + dy;
+                if (x >= 0 && x < width && y >= 0 && y < height)
+                {
+                    looked++;
+                    set += grown[(y * width) + x] != 0 ? 1 : 0;
+                }
+            }
+
+            if (looked < MinInstances || set * 2 < looked)
+            {
+                mask[i] = 0;
+            }
+        }
+    }
+
+    /// <summary>
     /// The median of a map over each pixel's lattice instances in the photo (itself included): the common part of
     /// every instance, where what differs from one instance to the next (the photo) drops out. Each orbit is
     /// gathered once and its median written to all its members.

@@ -31,7 +31,12 @@ public static class WatermarkMasker
         // A mark tiled across the photo is found by its repetition, whatever the detector made of its pieces.
         if (mode == MaskMode.Auto && Imaging.RepeatedMark.Find(photo, [.. boxes.Select(b => (b.Left, b.Top, b.Width, b.Height))]) is { } tiled)
         {
-            return Completed(photo, tiled.Mask);
+            // Completed along its strokes, but a tiled mark is the same at every instance: what the completion added
+            // must be there at most of them (white fabric beside one instance is not the mark).
+            byte[] found = (byte[])tiled.Mask.Clone();
+            Imaging.BlendMarks.Complete(photo, tiled.Mask, MaxAutoCover);
+            Imaging.MarkLattice.KeepRepeated(tiled.Mask, found, photo.Width, photo.Height, tiled.U, tiled.V);
+            return tiled.Mask;
         }
 
         int width = photo.Width, height = photo.Height;

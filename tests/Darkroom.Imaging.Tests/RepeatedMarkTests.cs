@@ -144,6 +144,54 @@ public sealed class RepeatedMarkTests
     }
 
     [TestMethod]
+    public void KeepRepeated_KeepsAnAdditionAtEveryInstance_AndDropsOneBesideASingleInstance()
+    {
+        // A 4x4 block repeated every 20 px both ways; then one pixel added beside every block, and a 3x3 patch beside one.
+        const int width = 100, height = 100;
+        byte[] original = new byte[width * height];
+        for (int cy = 0; cy < height; cy += 20)
+        {
+            for (int cx = 0; cx < width; cx += 20)
+            {
+                for (int y = cy + 5; y < cy + 9; y++)
+                {
+                    for (int x = cx + 5; x < cx + 9; x++)
+                    {
+                        original[(y * width) + x] = 255;
+                    }
+                }
+            }
+        }
+
+        byte[] mask = (byte[])original.Clone();
+        for (int cy = 0; cy < height; cy += 20)
+        {
+            for (int cx = 0; cx < width; cx += 20)
+            {
+                mask[((cy + 9) * width) + cx + 6] = 255;
+            }
+        }
+
+        for (int y = 50; y < 53; y++)
+        {
+            for (int x = 30; x < 33; x++)
+            {
+                mask[(y * width) + x] = 255;
+            }
+        }
+
+        MarkLattice.KeepRepeated(mask, original, width, height, (20, 0), (0, 20));
+
+        for (int i = 0; i < mask.Length; i++)
+        {
+            Assert.IsTrue(original[i] == 0 || mask[i] != 0, "what was found stays");
+        }
+
+        Assert.AreEqual(255, mask[(49 * width) + 46], "the addition every instance shares stays");
+        Assert.AreEqual(0, mask[(51 * width) + 31], "the patch beside one instance goes");
+    }
+
+    [TestMethod]
     public void Otsu_SplitsTwoGroups_BetweenThem()
     {
         double[] histogram = new double[256];
