@@ -118,6 +118,7 @@ public static class WatermarkDeblender
         if (lossy)
         {
             Smooth(values, pixels, inside, coverage, a, width, height, channels);
+            NonLocalMeans(values, pixels, inside, coverage, a, width, height, channels);
         }
 
         for (int k = 0; k < inside.Length; k++)
@@ -221,6 +222,93 @@ public static class WatermarkDeblender
     }
 
     private const double LossyPull = 1.0;
+
+    /// <summary>The compression noise of a lossy photo before inversion, in levels (JPEG at quality 90 is about 2; 3 measured the same).</summary>
+    private const double LossyNoise = 2;
+
+    /// <summary>
+    /// Non-local means' tolerance in units of a pixel's noise, and its search radius. Measured on the watermark
+    /// benchmark's JPEG rows (de-blend PSNR in the mask, 29.9 dB with the 4-neighbour pull alone): tolerance 1, 1.5, 2, 3
+    /// at radius 3: 31.1, 31.3, 31.4, 31.4; 2 at radius 4, 5, 7: 31.5, 31.6, 31.6; without the pull first 0.2–0.4 lower.
+    /// Radius 4: the cost grows with the window's area.
+    /// </summary>
+    private const double NlmStrength = 2;
+
+    private const int NlmSearch = 4;
+
+    /// <summary>
+    /// For lossy input, non-local means over the recovered pixels: each is replaced by the mean of the pixels in a
+    /// (2·<see cref="NlmSearch"/> + 1)² window around it, weighted by how alike their 3x3 neighbourhoods are, with a
+    /// tolerance that grows with the pixel's own noise (the compression noise times 1/(1 − α·m)): texture the photo
+    /// repeats nearby is kept, the amplified noise averages out. Neighbourhoods are compared on the recovered photo
+    /// (recovered pixels inside the mask, the photo outside it).
+    /// </summary>
+    private static void NonLocalMeans(double[] values, ReadOnlySpan<byte> pixels, int[] inside, double[] coverage, double alpha, int width, int height, int channels)
+    {
+        int count = width * height;
+        float[] image = new float[count * 3];
+        for (int i = 0; i < count; i++)
+        {
+            for (int ch = 0; ch < 3; ch++)
+            {
+                image[(i * 3) + ch] = pixels[(i * channels) + ch];
+            }
+        }
+
+        for (int k = 0; k < inside.Length; k++)
+        {
+            for (int ch = 0; ch < 3; ch++)
+            {
+                image[(inside[k] * 3) + ch] = (float)values[(k * 3) + ch];
+            }
+        }
+
+        int search = NlmSearch;
+        double strength = NlmStrength;
+        double noise = LossyNoise;
+        Parallel.For(0, inside.Length, k =>
+        {
+            int i = inside[k], x0 = i % width, y0 = i / width;
+            double am = alpha * coverage[i];
+            if (am <= 1e-3 || x0 < 1 || y0 < 1 || x0 >= width - 1 || y0 >= height - 1)
+            {
+                return;
+            }
+
+            double sigma = noise / (1 - Math.Min(am, 0.95));
+            double h2 = strength * strength * sigma * sigma;
+            double floor = 2 * sigma * sigma;
+            double r = 0, g = 0, b = 0, total = 0;
+            for (int y = Math.Max(1, y0 - search); y <= Math.Min(height - 2, y0 + search); y++)
+            {
+                for (int x = Math.Max(1, x0 - search); x <= Math.Min(width - 2, x0 + search); x++)
+                {
+                    double distance = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                    {
+                        int pa = (((y0 + dy) * width) + x0 - 1) * 3, pb = (((y + dy) * width) + x - 1) * 3;
+                        for (int t = 0; t < 9; t++)
+                        {
+                            double d = image[pa + t] - image[pb + t];
+                            distance += d * d;
+                        }
+                    }
+
+                    distance /= 27;
+                    double w = Math.Exp(-Math.Max(distance - floor, 0) / h2);
+                    int q = ((y * width) + x) * 3;
+                    r += w * image[q];
+                    g += w * image[q + 1];
+                    b += w * image[q + 2];
+                    total += w;
+                }
+            }
+
+            values[k * 3] = r / total;
+            values[(k * 3) + 1] = g / total;
+            values[(k * 3) + 2] = b / total;
+        });
+    }
 
     private static double Invert(double j, double am, double c) => (j - (am * c)) / (1 - Math.Min(am, 0.95));
 
