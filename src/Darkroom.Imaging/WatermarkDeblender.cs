@@ -68,11 +68,14 @@ public static class WatermarkDeblender
 
         (double a, double[] c, _) = found;
 
-        double[] coverage = RefineCoverage(pixels, fill, inside, width, height, channels, a, c);
+        ((int X, int Y) U, (int X, int Y) V)? tiling = MarkLattice.Find(mask, width, height);
+        // Where the strokes' insides start from: the ground seen beside them for a single white or black mark (a tiled
+        // one takes its coverage from all its repeats instead, and measured better starting from the fill).
+        double[] coverage = RefineCoverage(pixels, tiling is null ? StartGround(pixels, fill, inside, width, height, channels, c) : fill, inside, width, height, channels, a, c);
 
         // A tiled mark: every instance has the same coverage, so each pixel takes the median over its instances.
         int shared = 0;
-        if (MarkLattice.Find(mask, width, height) is { } lattice)
+        if (tiling is { } lattice)
         {
             shared = MarkLattice.Share(coverage, mask, width, height, lattice.U, lattice.V);
         }
@@ -131,6 +134,62 @@ public static class WatermarkDeblender
         }
 
         return new DeblendReport(a, c[0], c[1], c[2], markedCount, recovered, filled, found.residual, shared);
+    }
+
+    /// <summary>
+    /// The ground each masked pixel's coverage starts from. Telea fills a stroke from the photo around the mask, which is
+    /// wrong where the stroke crosses an object (over an orange suit between a white glove and a white strap it paints
+    /// white, so the stroke reads as uncovered and a ghost of the letters stays). For a white (or black) mark the ground
+    /// beside the strokes is seen instead: the photo with every light (dark) structure narrower than a window twice the
+    /// mask's stroke width taken out (a grey opening, or closing) — but only at least <see cref="StartDepth"/> pixels
+    /// inside the mask, since a mask is grown around its strokes and in that ring the opening takes the photo's own
+    /// light texture for a mark. Other colours keep the fill.
+    /// </summary>
+    private static byte[] StartGround(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double[] colour)
+    {
+        bool light = colour.All(v => v >= 200), dark = colour.All(v => v <= 55);
+        if (!light && !dark)
+        {
+            return fill;
+        }
+
+        int count = width * height;
+        byte[] set = new byte[count];
+        foreach (int i in inside)
+        {
+            set[i] = 255;
+        }
+
+        int[] depth = MaskOps.Depth(set, width, height);
+        int[] inner = [.. inside.Select(i => depth[i])];
+        Array.Sort(inner);
+        double half = inner[(int)(inner.Length * 0.9)] / 3.0;
+        int window = Math.Max(5, ((int)Math.Ceiling(4 * half) + 3) | 1);
+        byte[] rgb = new byte[count * 3];
+        for (int i = 0; i < count; i++)
+        {
+            for (int ch = 0; ch < 3; ch++)
+            {
+                rgb[(i * 3) + ch] = pixels[(i * channels) + ch];
+            }
+        }
+
+        byte[] opened = MorphFilter.Open(rgb, width, height, 3, window, light);
+        byte[] ground = (byte[])fill.Clone();
+        foreach (int i in inside)
+        {
+            if (depth[i] < StartDepth * 3)
+            {
+                continue;
+            }
+
+            for (int ch = 0; ch < 3; ch++)
+            {
+                ground[(i * channels) + ch] = opened[(i * 3) + ch];
+            }
+        }
+
+        return ground;
     }
 
     /// <summary>
@@ -222,6 +281,13 @@ public static class WatermarkDeblender
     }
 
     private const double LossyPull = 1.0;
+
+    /// <summary>
+    /// How deep inside the mask the start comes from the opening (watermark benchmark, de-blend PSNR PNG / JPEG; Telea
+    /// everywhere: 33.6 / 31.5): 0 px: 32.6 / 30.9; 2: 33.3 / 31.5; 3: 34.0 / 32.1; 4 and 5: 34.2 / 32.2; 6: 34.1 / 32.1;
+    /// 4 with tiled marks left to Telea: 34.7 / 32.4.
+    /// </summary>
+    private const int StartDepth = 4;
 
     /// <summary>The compression noise of a lossy photo before inversion, in levels (JPEG at quality 90 is about 2; 3 measured the same).</summary>
     private const double LossyNoise = 2;
