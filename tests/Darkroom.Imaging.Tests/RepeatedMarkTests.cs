@@ -83,11 +83,20 @@ public sealed class RepeatedMarkTests
         Assert.IsNull(MarkLattice.Find((single > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>(), 600, 400), "letters along one line of text are no lattice");
     }
 
+    /// <remarks>
+    /// The cat at its own size, and the astronaut (flag, suit, shuttle: busy) scaled up, with the tiled mark at 50 %: on
+    /// the astronaut the repetition in the plain detail is too weak to find (this failed before the blend map), with no
+    /// text boxes to hint at it; the largest size is searched on a copy shrunk by two and its strokes scaled back.
+    /// </remarks>
     [TestMethod]
-    public void RepeatedMark_FindsATiledMarkOnAPhoto_AndNothingOnTheCleanPhoto()
+    [DataRow(TestImages.Cat, 0, 0, 0.9)]
+    [DataRow(TestImages.Astronaut, 1600, 1200, 0.75)]
+    [DataRow(TestImages.Astronaut, 2600, 1950, 0.75)]
+    public void RepeatedMark_FindsATiledMarkOnAPhoto_AndNothingOnTheCleanPhoto(string name, int width, int height, double minRecall)
     {
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Cat)).ExtractBand(0, n: 3);
-        int width = photo.Width, height = photo.Height;
+        using Image source = Image.NewFromFile(RepoPaths.TestData(name)).ExtractBand(0, n: 3);
+        (width, height) = width == 0 ? (source.Width, source.Height) : (width, height);
+        using Image photo = source.Resize((double)width / source.Width, vscale: (double)height / source.Height).Cast(Enums.BandFormat.Uchar);
         (Image coverage, _, _) = Tiled(width, height);
         using (coverage)
         {
@@ -102,45 +111,12 @@ public sealed class RepeatedMarkTests
             MaskOps.Dilate(mask, width, height, 2);
             (double recall, double precision) = TestImages.Overlap(mask, truth);
             TestContext.WriteLine($"recall {recall:0.00} precision {precision:0.00} cover {MaskOps.Coverage(mask):P1}; lattice {found.U} {found.V}");
-            Assert.IsGreaterThanOrEqualTo(0.9, recall);
+            Assert.IsGreaterThanOrEqualTo(minRecall, recall);
             Assert.IsGreaterThanOrEqualTo(0.6, precision);
             Assert.AreEqual(1, found.Polarity, "a white mark is lighter than the photo under it");
         }
 
         Assert.IsNull(RepeatedMark.Find(photo), "the unmarked photo repeats nothing");
-    }
-
-    [TestMethod]
-    [DataRow(1600, 1200)]
-    [DataRow(2600, 1950)]
-    public void RepeatedMark_FindsATiledMarkOnABusyLargePhoto_ByItsBlend(int width, int height)
-    {
-        // The astronaut (flag, suit, shuttle: busy) with the tiled mark at 50 %: in the plain detail the repetition is
-        // too weak to find (this failed before the blend map), with no text boxes to hint at it. The second size is
-        // searched on a copy shrunk by two and its strokes scaled back.
-        using Image source = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
-        using Image photo = source.Resize((double)width / source.Width, vscale: (double)height / source.Height);
-        (Image coverage, _, _) = Tiled(width, height);
-        using (coverage)
-        {
-            using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
-            using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-            byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-
-            RepeatedMark.Found? found = RepeatedMark.Find(marked);
-
-            Assert.IsNotNull(found);
-            byte[] mask = (byte[])found.Mask.Clone();
-            MaskOps.Dilate(mask, width, height, 2);
-            (double recall, double precision) = TestImages.Overlap(mask, truth);
-            TestContext.WriteLine($"recall {recall:0.00} precision {precision:0.00} cover {MaskOps.Coverage(mask):P1}; lattice {found.U} {found.V}");
-            Assert.IsGreaterThanOrEqualTo(0.75, recall);
-            Assert.IsGreaterThanOrEqualTo(0.6, precision);
-            Assert.AreEqual(1, found.Polarity);
-        }
-
-        using Image clean = photo.Cast(Enums.BandFormat.Uchar);
-        Assert.IsNull(RepeatedMark.Find(clean), "the unmarked photo repeats nothing");
     }
 
     [TestMethod]
