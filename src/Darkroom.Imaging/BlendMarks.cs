@@ -37,7 +37,7 @@ public static class BlendMarks
     public static Found? Find(Image photo)
     {
         int width = photo.Width, height = photo.Height;
-        using Image rgb = (photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo)).Cast(Enums.BandFormat.Uchar);
+        using Image rgb = Rgb(photo);
         double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
         int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
         using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
@@ -85,7 +85,7 @@ public static class BlendMarks
         }
 
         int width = photo.Width, height = photo.Height;
-        using Image rgb = (photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo)).Cast(Enums.BandFormat.Uchar);
+        using Image rgb = Rgb(photo);
         double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
         int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
         using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
@@ -185,7 +185,7 @@ public static class BlendMarks
             return false;
         }
 
-        using Image rgb = (photo.HasAlpha() ? photo.ExtractBand(0, n: 3) : photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo)).Cast(Enums.BandFormat.Uchar);
+        using Image rgb = Rgb(photo);
         double scale = Math.Min(1.0, (double)CompletionSide / Math.Max(width, height));
         int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
         byte[] j = rgb.WriteToMemory<byte>();
@@ -444,7 +444,7 @@ public static class BlendMarks
     }
 
     /// <summary>The opening's window at the working scale: odd, and wide enough to take out whole a stroke twice the half-width.</summary>
-    private static int Window(double half, double scale) => Math.Max(5, ((int)Math.Ceiling(4 * half * scale) + 3) | 1);
+    internal static int Window(double half, double scale) => Math.Max(5, ((int)Math.Ceiling(4 * half * scale) + 3) | 1);
 
     /// <summary>The mask's pixels blended by about the mark's opacity against the local ground, with their soft edges (2 px, within the mask).</summary>
     private static byte[] Consistent(byte[] mask, byte[] j, byte[] ground, double alpha, int polarity, int width, int height)
@@ -477,9 +477,11 @@ public static class BlendMarks
     private const double ThickFactor = 1.5;
 
     /// <summary>The mask's half-width in pixels: the 90th percentile, over its pixels, of the distance to the nearest unmasked pixel.</summary>
-    private static double HalfWidth(byte[] mask, int width, int height)
+    private static double HalfWidth(byte[] mask, int width, int height) => HalfWidth(MaskOps.Depth(mask, width, height));
+
+    /// <summary>The same from the mask's <see cref="MaskOps.Depth"/>.</summary>
+    internal static double HalfWidth(int[] depth)
     {
-        int[] depth = MaskOps.Depth(mask, width, height);
         var histogram = new Dictionary<int, int>();
         int inside = 0;
         foreach (int d in depth)
@@ -534,28 +536,17 @@ public static class BlendMarks
         double[] alpha = new double[pixels];
         for (int i = 0; i < pixels; i++)
         {
-            double lo = double.MaxValue, hi = double.MinValue, sum = 0;
-            int used = 0;
-            for (int c = 0; c < 3; c++)
-            {
-                double bg = b[(i * 3) + c], value = j[(i * 3) + c];
-                double headroom = polarity > 0 ? 255 - bg : bg;
-                if (headroom < MinHeadroom)
-                {
-                    continue;
-                }
-
-                double f = (polarity > 0 ? value - bg : bg - value) / headroom;
-                lo = Math.Min(lo, f);
-                hi = Math.Max(hi, f);
-                sum += f;
-                used++;
-            }
-
-            alpha[i] = used >= 2 && hi - lo <= MaxSpread ? sum / used : double.NaN;
+            alpha[i] = Fraction(j, b, i, polarity) ?? double.NaN;
         }
 
         return alpha;
+    }
+
+    /// <summary>The photo's first three bands (a grey photo's one band three times) as bytes.</summary>
+    private static Image Rgb(Image photo)
+    {
+        using Image colour = photo.HasAlpha() || photo.Bands >= 3 ? photo.ExtractBand(0, n: 3) : photo.Bandjoin(photo, photo);
+        return colour.Cast(Enums.BandFormat.Uchar);
     }
 
     /// <summary>

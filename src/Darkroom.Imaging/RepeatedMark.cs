@@ -68,23 +68,12 @@ public static class RepeatedMark
     {
         int width = photo.Width, height = photo.Height;
         using Image rgb = photo.HasAlpha() ? photo.ExtractBand(0, n: photo.Bands - 1) : photo.Copy();
-        using Image grey = rgb.Colourspace(Enums.Interpretation.Bw).Cast(Enums.BandFormat.Float);
-
-        // Wider than a stroke, so a stroke's inside stands out from its blur all the way across.
-        double sigma = Math.Max(3, Math.Min(width, height) / 40.0);
-        using Image blurred = WideBlur(grey, sigma);
-        using Image difference = grey - blurred;
-        float[] raw = difference.WriteToMemory<float>();
-        double[] detail = new double[raw.Length];
-        for (int i = 0; i < raw.Length; i++)
-        {
-            detail[i] = raw[i];
-        }
 
         // First what only a white (or black) mark does: move every channel by one fraction towards its colour. On a
         // busy photo the mark's share of the plain detail can be too small to repeat visibly (a tiled mark on a 12 MP
         // photo was not found at all), and where it is found the detail's mask takes in the photo's own texture too.
         ((int X, int Y) U, (int X, int Y) V)? found = null;
+        double[] detail = [];
         int? blendSign = null;
         for (int sign = 1; found is null && sign >= -1; sign -= 2)
         {
@@ -98,6 +87,11 @@ public static class RepeatedMark
         // Then the detail (any colour of mark). A light mark lifts its strokes above their surroundings and a dark one
         // sinks them, while the photo's own detail goes both ways: each polarity is searched on its own half of the
         // detail, which halves the photo's share.
+        if (found is null)
+        {
+            detail = Detail(rgb);
+        }
+
         foreach (int sign in found is null ? [1, -1] : (ReadOnlySpan<int>)[])
         {
             double[] half = [.. detail.Select(v => Math.Max(0, v * sign))];
@@ -205,6 +199,23 @@ public static class RepeatedMark
 
         double agreement = candidates == 0 ? 0 : kept / (double)candidates;
         return agreement >= MinKept ? new Found(mask, lattice.U, lattice.V, blendSign ?? polarity) : null;
+    }
+
+    /// <summary>The photo's detail: grey minus its blur, wider than a stroke so a stroke's inside stands out from its blur all the way across.</summary>
+    private static double[] Detail(Image rgb)
+    {
+        using Image grey = rgb.Colourspace(Enums.Interpretation.Bw).Cast(Enums.BandFormat.Float);
+        double sigma = Math.Max(3, Math.Min(rgb.Width, rgb.Height) / 40.0);
+        using Image blurred = WideBlur(grey, sigma);
+        using Image difference = grey - blurred;
+        float[] raw = difference.WriteToMemory<float>();
+        double[] detail = new double[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            detail[i] = raw[i];
+        }
+
+        return detail;
     }
 
     /// <summary>

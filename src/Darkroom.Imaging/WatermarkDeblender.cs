@@ -71,7 +71,7 @@ public static class WatermarkDeblender
         ((int X, int Y) U, (int X, int Y) V)? tiling = MarkLattice.Find(mask, width, height);
         // Where the strokes' insides start from: the ground seen beside them for a single white or black mark (a tiled
         // one takes its coverage from all its repeats instead, and measured better starting from the fill).
-        double[] coverage = RefineCoverage(pixels, tiling is null ? StartGround(pixels, fill, inside, width, height, channels, a, c) : fill, inside, width, height, channels, a, c);
+        double[] coverage = RefineCoverage(pixels, tiling is null ? StartGround(pixels, fill, mask, inside, width, height, channels, a, c) : fill, inside, width, height, channels, a, c);
 
         // A tiled mark: every instance has the same coverage, so each pixel takes the median over its instances.
         int shared = 0;
@@ -147,7 +147,7 @@ public static class WatermarkDeblender
     /// against it, with a neighbour that is too): a loose mask's wide insides over light wood grain are not strokes.
     /// Other colours keep the fill.
     /// </summary>
-    private static byte[] StartGround(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double alpha, double[] colour)
+    private static byte[] StartGround(ReadOnlySpan<byte> pixels, byte[] fill, ReadOnlySpan<byte> mask, int[] inside, int width, int height, int channels, double alpha, double[] colour)
     {
         bool light = colour.All(v => v >= 200), dark = colour.All(v => v <= 55);
         if (!light && !dark)
@@ -156,17 +156,8 @@ public static class WatermarkDeblender
         }
 
         int count = width * height;
-        byte[] set = new byte[count];
-        foreach (int i in inside)
-        {
-            set[i] = 255;
-        }
-
-        int[] depth = MaskOps.Depth(set, width, height);
-        int[] inner = [.. inside.Select(i => depth[i])];
-        Array.Sort(inner);
-        double half = inner[(int)(inner.Length * 0.9)] / 3.0;
-        int window = Math.Max(5, ((int)Math.Ceiling(4 * half) + 3) | 1);
+        int[] depth = MaskOps.Depth(mask[..count], width, height);
+        int window = BlendMarks.Window(BlendMarks.HalfWidth(depth), 1);
         byte[] rgb = new byte[count * 3];
         for (int i = 0; i < count; i++)
         {

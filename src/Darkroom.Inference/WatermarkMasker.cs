@@ -34,9 +34,9 @@ public static class WatermarkMasker
             // Completed along its strokes, but a tiled mark is the same at every instance: what the completion added
             // must be there at most of them (white fabric beside one instance is not the mark).
             byte[] found = (byte[])tiled.Mask.Clone();
-            Imaging.BlendMarks.Complete(photo, tiled.Mask, MaxAutoCover);
-            Imaging.MarkLattice.KeepRepeated(tiled.Mask, found, photo.Width, photo.Height, tiled.U, tiled.V);
-            return tiled.Mask;
+            byte[] completed = Completed(photo, tiled.Mask);
+            Imaging.MarkLattice.KeepRepeated(completed, found, photo.Width, photo.Height, tiled.U, tiled.V);
+            return completed;
         }
 
         int width = photo.Width, height = photo.Height;
