@@ -71,7 +71,10 @@ public static class WatermarkDeblender
         ((int X, int Y) U, (int X, int Y) V)? tiling = MarkLattice.Find(mask, width, height);
         // Where the strokes' insides start from: the ground seen beside them for a single white or black mark (a tiled
         // one takes its coverage from all its repeats instead, and measured better starting from the fill).
-        double[] coverage = RefineCoverage(pixels, tiling is null ? StartGround(pixels, fill, mask, inside, width, height, channels, a, c) : fill, inside, width, height, channels, a, c);
+        // A lossless tiled mark takes its anti-aliased edges exactly from the median over its repeats; everything else is
+        // held to the shape of a drawn mark (see Shape).
+        bool shaped = tiling is null || lossy;
+        double[] coverage = RefineCoverage(pixels, tiling is null ? StartGround(pixels, fill, mask, inside, width, height, channels, a, c) : fill, inside, width, height, channels, a, c, shaped);
 
         // A tiled mark: every instance has the same coverage, so each pixel takes the median over its instances.
         int shared = 0;
@@ -81,6 +84,10 @@ public static class WatermarkDeblender
         }
 
         Unsupported(coverage, inside, width, height);
+        if (shaped)
+        {
+            Shape(coverage, inside, width, height);
+        }
 
         double[] values = new double[inside.Length * 3];
         int recovered = 0, filled = 0, markedCount = 0;
@@ -241,6 +248,50 @@ public static class WatermarkDeblender
 
     private const double Core = 0.6;
 
+    /// <summary>
+    /// A mark is drawn: fully covered inside its strokes, partly only on the one pixel ring of its anti-aliased edge.
+    /// A pixel whose eight neighbours are all at least half covered is inside a stroke (coverage 1); one with no such
+    /// neighbour and less than half itself lies off the strokes (coverage 0). The continuity sweeps alone leave
+    /// fractions inside strokes over texture and partial coverage a pixel or two off them (over wood grain, a cup's
+    /// rim): with the shape, de-blend PSNR with the true mask on the watermark benchmark 34.4 → 34.7 dB (PNG) and
+    /// 32.3 → 32.9 (JPEG); the four single-mark photos +0.6 to +1.7 dB each. Returns the pixels it settled.
+    /// </summary>
+    private static HashSet<int> Shape(double[] coverage, int[] inside, int width, int height)
+    {
+        double[] before = (double[])coverage.Clone();
+        var fired = new HashSet<int>();
+        foreach (int i in inside)
+        {
+            int x0 = i % width, y0 = i / width, core = 0, total = 0;
+            for (int y = y0 - 1; y <= y0 + 1; y++)
+            {
+                for (int x = x0 - 1; x <= x0 + 1; x++)
+                {
+                    if ((x == x0 && y == y0) || x < 0 || y < 0 || x >= width || y >= height)
+                    {
+                        continue;
+                    }
+
+                    total++;
+                    core += before[(y * width) + x] >= 0.5 ? 1 : 0;
+                }
+            }
+
+            if (core == total)
+            {
+                coverage[i] = 1;
+                fired.Add(i);
+            }
+            else if (core == 0 && before[i] < 0.5)
+            {
+                coverage[i] = 0;
+                fired.Add(i);
+            }
+        }
+
+        return fired;
+    }
+
     private const int SupportReach = 2;
 
     /// <summary>
@@ -310,11 +361,19 @@ public static class WatermarkDeblender
     private const int NlmSearch = 4;
 
     /// <summary>
+    /// How far from a recovered pixel an untouched one is still denoised: compression rings around the mark's hard
+    /// edges in the photo's own pixels beside it (the mask's grown ring), at the photo's noise. Measured +0.1 dB on the
+    /// benchmark's JPEG rows (+0.6 on the smooth gradient), nothing lost elsewhere.
+    /// </summary>
+    private const int RingReach = 2;
+
+    /// <summary>
     /// For lossy input, non-local means over the recovered pixels: each is replaced by the mean of the pixels in a
     /// (2·<see cref="NlmSearch"/> + 1)² window around it, weighted by how alike their 3x3 neighbourhoods are, with a
     /// tolerance that grows with the pixel's own noise (the compression noise times 1/(1 − α·m)): texture the photo
     /// repeats nearby is kept, the amplified noise averages out. Neighbourhoods are compared on the recovered photo
-    /// (recovered pixels inside the mask, the photo outside it).
+    /// (recovered pixels inside the mask, the photo outside it). Untouched pixels within <see cref="RingReach"/> of a
+    /// recovered one are denoised too, at the photo's own noise.
     /// </summary>
     private static void NonLocalMeans(double[] values, ReadOnlySpan<byte> pixels, int[] inside, double[] coverage, double alpha, int width, int height, int channels)
     {
@@ -343,12 +402,31 @@ public static class WatermarkDeblender
         {
             int i = inside[k], x0 = i % width, y0 = i / width;
             double am = alpha * coverage[i];
-            if (am <= 1e-3 || x0 < 1 || y0 < 1 || x0 >= width - 1 || y0 >= height - 1)
+            if (x0 < 1 || y0 < 1 || x0 >= width - 1 || y0 >= height - 1)
             {
                 return;
             }
 
             double sigma = noise / (1 - Math.Min(am, 0.95));
+            if (am <= 1e-3)
+            {
+                bool near = false;
+                for (int y = Math.Max(0, y0 - RingReach); y <= Math.Min(height - 1, y0 + RingReach) && !near; y++)
+                {
+                    for (int x = Math.Max(0, x0 - RingReach); x <= Math.Min(width - 1, x0 + RingReach); x++)
+                    {
+                        near |= coverage[(y * width) + x] * alpha > 1e-3;
+                    }
+                }
+
+                if (!near)
+                {
+                    return;
+                }
+
+                sigma = noise;
+            }
+
             double h2 = strength * strength * sigma * sigma;
             double floor = 2 * sigma * sigma;
             double r = 0, g = 0, b = 0, total = 0;
@@ -396,7 +474,7 @@ public static class WatermarkDeblender
     /// coverage): inversion magnifies texture by 1/(1 − α·m), so unscaled a fully covered patch of texture costs more
     /// than the same patch left uncovered, and textured strokes drift to "not covered" (scaling measured +0.5 dB).
     /// </summary>
-    private static double[] RefineCoverage(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double alpha, double[] colour)
+    private static double[] RefineCoverage(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int width, int height, int channels, double alpha, double[] colour, bool shaped = true)
     {
         int count = width * height, n = inside.Length;
         int[] slot = new int[count];
@@ -422,63 +500,35 @@ public static class WatermarkDeblender
         // Red–black order: pixels of one parity never neighbour each other, so each half-sweep runs in parallel.
         int[][] halves = [[.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 0)], [.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 1)]];
         const double StartWeight = 4.0;
-        const int Sweeps = 8;
-        for (int sweep = 0; sweep < Sweeps; sweep++)
+        const int Sweeps = 8, Resweeps = 4;
+        bool[] locked = new bool[n];
+        Sweep(Sweeps);
+        if (shaped)
         {
-            foreach (int[] half in halves)
+            // Held to a drawn mark's shape, the pixels inside the strokes and off them are settled; a few more sweeps let
+            // the edge between them find its anti-aliased coverage against settled neighbours.
+            double[] field = new double[count];
+            for (int k = 0; k < n; k++)
             {
-                Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, half.Length, Math.Max(1024, half.Length / (4 * Environment.ProcessorCount))), range =>
-                {
-                    Span<double> near = stackalloc double[12];
-                    Span<double> nearM = stackalloc double[4];
-                    for (int h = range.Item1; h < range.Item2; h++)
-                    {
-                        int k = half[h], i = inside[k], x = i % width, y = i / width, count4 = 0;
-                        foreach (int j in (ReadOnlySpan<int>)[x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1])
-                        {
-                            if (j < 0)
-                            {
-                                continue;
-                            }
-
-                            int q = slot[j];
-                            for (int ch = 0; ch < 3; ch++)
-                            {
-                                near[(count4 * 3) + ch] = q >= 0 ? current[(q * 3) + ch] : around[(j * channels) + ch];
-                            }
-
-                            nearM[count4++] = q >= 0 ? m[q] : 0;
-                        }
-
-                        double best = double.MaxValue, bestM = m[k];
-                        for (int step = 0; step <= 20; step++)
-                        {
-                            double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[k]);
-                            for (int ch = 0; ch < 3; ch++)
-                            {
-                                double value = Invert(source[(k * 3) + ch], am, colour[ch]);
-                                for (int q = 0; q < count4; q++)
-                                {
-                                    // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
-                                    cost += Math.Abs(value - near[(q * 3) + ch]) * (1 - (alpha * (candidate + nearM[q]) / 2));
-                                }
-                            }
-
-                            if (cost < best)
-                            {
-                                best = cost;
-                                bestM = candidate;
-                            }
-                        }
-
-                        m[k] = bestM;
-                        for (int ch = 0; ch < 3; ch++)
-                        {
-                            current[(k * 3) + ch] = Invert(source[(k * 3) + ch], alpha * bestM, colour[ch]);
-                        }
-                    }
-                });
+                field[inside[k]] = m[k];
             }
+
+            Unsupported(field, inside, width, height);
+            HashSet<int> settled = Shape(field, inside, width, height);
+            for (int k = 0; k < n; k++)
+            {
+                if (settled.Contains(inside[k]))
+                {
+                    locked[k] = true;
+                    m[k] = field[inside[k]];
+                    for (int ch = 0; ch < 3; ch++)
+                    {
+                        current[(k * 3) + ch] = Invert(source[(k * 3) + ch], alpha * m[k], colour[ch]);
+                    }
+                }
+            }
+
+            Sweep(Resweeps);
         }
 
         double[] coverage = new double[count];
@@ -488,6 +538,72 @@ public static class WatermarkDeblender
         }
 
         return coverage;
+
+        void Sweep(int times)
+        {
+            for (int sweep = 0; sweep < times; sweep++)
+            {
+                foreach (int[] half in halves)
+                {
+                    Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, half.Length, Math.Max(1024, half.Length / (4 * Environment.ProcessorCount))), range =>
+                    {
+                        Span<double> near = stackalloc double[12];
+                        Span<double> nearM = stackalloc double[4];
+                        for (int h = range.Item1; h < range.Item2; h++)
+                        {
+                            int k = half[h], i = inside[k], x = i % width, y = i / width, count4 = 0;
+                            if (locked[k])
+                            {
+                                continue;
+                            }
+
+                            foreach (int j in (ReadOnlySpan<int>)[x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1])
+                            {
+                                if (j < 0)
+                                {
+                                    continue;
+                                }
+
+                                int q = slot[j];
+                                for (int ch = 0; ch < 3; ch++)
+                                {
+                                    near[(count4 * 3) + ch] = q >= 0 ? current[(q * 3) + ch] : around[(j * channels) + ch];
+                                }
+
+                                nearM[count4++] = q >= 0 ? m[q] : 0;
+                            }
+
+                            double best = double.MaxValue, bestM = m[k];
+                            for (int step = 0; step <= 20; step++)
+                            {
+                                double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[k]);
+                                for (int ch = 0; ch < 3; ch++)
+                                {
+                                    double value = Invert(source[(k * 3) + ch], am, colour[ch]);
+                                    for (int q = 0; q < count4; q++)
+                                    {
+                                        // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
+                                        cost += Math.Abs(value - near[(q * 3) + ch]) * (1 - (alpha * (candidate + nearM[q]) / 2));
+                                    }
+                                }
+
+                                if (cost < best)
+                                {
+                                    best = cost;
+                                    bestM = candidate;
+                                }
+                            }
+
+                            m[k] = bestM;
+                            for (int ch = 0; ch < 3; ch++)
+                            {
+                                current[(k * 3) + ch] = Invert(source[(k * 3) + ch], alpha * bestM, colour[ch]);
+                            }
+                        }
+                    });
+                }
+            }
+        }
     }
 
     /// <summary>
