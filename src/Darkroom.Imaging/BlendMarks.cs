@@ -114,6 +114,18 @@ public static class BlendMarks
             }
         }
 
+        // Better, where the strokes found agree on it: the ground beside the strokes (as Complete sees it). Against the
+        // wide median, the first letters of a line over an object between white parts (the astronaut's "© SA" over the
+        // suit beside the glove) read as darker than their ground and ended the line.
+        if (mask.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            (byte[] shrunk, int cw, int ch, double cscale) = AtCompletionSize(rgb, j);
+            if (LocalGround(shrunk, cw, ch, cscale, width, height, j, mask, HalfWidth(mask, width, height), null) is { } local)
+            {
+                (b, alpha, polarity) = (local.Ground, local.Alpha, local.Polarity);
+            }
+        }
+
         if (polarity == 0)
         {
             return;
@@ -121,7 +133,10 @@ public static class BlendMarks
 
         foreach ((int left, int top, int w, int h) in lines)
         {
-            int y0 = Math.Max(0, top), y1 = Math.Min(height, top + h), step = Math.Max(4, h);
+            // Only the rows the line's strokes hold (the detector's box is taller than the letters, and below them the
+            // opening's ground let the line spill into a glove).
+            (int y0, int y1) = StrokeRows(mask, width, left, w, Math.Max(0, top), Math.Min(height, top + h));
+            int step = Math.Max(4, h);
             foreach (int direction in (ReadOnlySpan<int>)[-1, 1])
             {
                 int x = direction < 0 ? left : left + w;
@@ -163,6 +178,42 @@ public static class BlendMarks
         }
     }
 
+    /// <summary>The photo at most <see cref="CompletionSide"/> a side (its own bytes when already that small), with the scale.</summary>
+    private static (byte[] Small, int Width, int Height, double Scale) AtCompletionSize(Image rgb, byte[] j)
+    {
+        double scale = Math.Min(1.0, (double)CompletionSide / Math.Max(rgb.Width, rgb.Height));
+        if (scale >= 1)
+        {
+            return (j, rgb.Width, rgb.Height, 1);
+        }
+
+        int sw = Math.Max(16, (int)Math.Round(rgb.Width * scale)), sh = Math.Max(16, (int)Math.Round(rgb.Height * scale));
+        using Image shrunk = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
+        return (shrunk.WriteToMemory<byte>(), sw, sh, scale);
+    }
+
+    /// <summary>The rows of [<paramref name="y0"/>, <paramref name="y1"/>) where a line's strokes are (at least a tenth of its fullest row), with a pixel of margin inside them.</summary>
+    private static (int Y0, int Y1) StrokeRows(byte[] mask, int width, int left, int w, int y0, int y1)
+    {
+        int[] rows = new int[Math.Max(0, y1 - y0)];
+        for (int y = y0; y < y1; y++)
+        {
+            for (int x = Math.Max(0, left); x < Math.Min(width, left + w); x++)
+            {
+                rows[y - y0] += mask[(y * width) + x] != 0 ? 1 : 0;
+            }
+        }
+
+        int most = rows.Length == 0 ? 0 : rows.Max();
+        if (most == 0)
+        {
+            return (y0, y1);
+        }
+
+        int first = Array.FindIndex(rows, r => r * 10 >= most), last = Array.FindLastIndex(rows, r => r * 10 >= most);
+        return (Math.Max(y0, y0 + first - 1), Math.Min(y1, y0 + last + 2));
+    }
+
     /// <summary>
     /// Checks a found mark against the photo beside it and completes it along its own strokes. A detector, a blend
     /// test against a wide median, or a repetition finds a mark where the ground under it is plain, stops where the
@@ -186,16 +237,8 @@ public static class BlendMarks
         }
 
         using Image rgb = Rgb(photo);
-        double scale = Math.Min(1.0, (double)CompletionSide / Math.Max(width, height));
-        int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
         byte[] j = rgb.WriteToMemory<byte>();
-        byte[] small = j;
-        if (scale < 1)
-        {
-            using Image whole = PixelImage.Wrap(j, width, height, 3, Enums.Interpretation.Srgb);
-            using Image shrunk = whole.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
-            small = shrunk.WriteToMemory<byte>();
-        }
+        (byte[] small, int sw, int sh, double scale) = AtCompletionSize(rgb, j);
 
         // Twice: the first ground's window comes from the mask as found (a spill onto plain ground makes it look
         // thicker than its strokes), the second, when the window changes, from the strokes the first kept.

@@ -695,17 +695,69 @@ public static class WatermarkDeblender
         }
 
         double threshold = Quantile(moved, 0.5);
+        byte[] start = new byte[n];
         for (int k = 0; k < n; k++)
         {
-            marked[k] = (byte)(moved[k] >= threshold && moved[k] > 27 ? 1 : 0);
+            start[k] = (byte)(moved[k] >= threshold && moved[k] > 27 ? 1 : 0);
         }
 
+        start.CopyTo(marked, 0);
+        if (Robust(pixels, fill, inside, channels, marked, slot, near, width, height, null) is not { } free)
+        {
+            return null;
+        }
+
+        (double alpha, double[] colour, double residual) = (free.Alpha, free.Colour, free.Residual);
+
+        // A colour at the end of the range (white or black marks, the usual ones) is taken as exactly that, and α
+        // refitted with it fixed: one unknown instead of four, far less swayed by the fill's errors.
+        bool atEnd = colour.All(v => v >= 250) || colour.All(v => v <= 5);
+
+        // A near-neutral colour is also fitted as white (or black) from the same start: over dark ground the two are
+        // nearly the same line, and a loose mask's fill errors tilt the free fit towards a grey at a higher opacity (the
+        // astronaut's corner text with the automatic mask fitted α 0.73 and c = (148, 143, 142) for a white mark at
+        // 0.40 and darkened the whole line). The white (black) fit is taken unless it fits its own inliers clearly
+        // worse; a mark that really is grey does, and keeps its grey (tested).
+        if (!atEnd && colour.Max() - colour.Min() <= NeutralSpread)
+        {
+            double end = colour.Average() >= 128 ? 255 : 0;
+            byte[] endMarked = (byte[])start.Clone();
+            if (Robust(pixels, fill, inside, channels, endMarked, slot, near, width, height, end) is { } fixedEnd && fixedEnd.Residual <= free.Residual * EndTolerance)
+            {
+                (alpha, colour, residual) = (fixedEnd.Alpha, fixedEnd.Colour, fixedEnd.Residual);
+                endMarked.CopyTo(marked, 0);
+                atEnd = true;
+            }
+        }
+
+        if (atEnd)
+        {
+            double end = colour[0] >= 128 ? 255 : 0;
+            (double endAlpha, _) = FixedColourFit(pixels, fill, inside, channels, marked, end);
+            if (endAlpha > 0)
+            {
+                alpha = endAlpha;
+                Array.Fill(colour, end);
+            }
+        }
+
+        return (alpha, colour, residual);
+    }
+
+    /// <summary>
+    /// The fit's rounds from the pixels in <paramref name="marked"/> (updated to the final inliers): α and c by least
+    /// squares, or α alone when <paramref name="fixedColour"/> is given; the residual is the RMS per channel over the
+    /// final inliers.
+    /// </summary>
+    private static (double Alpha, double[] Colour, double Residual)? Robust(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] marked, int[] slot, bool[] near, int width, int height, double? fixedColour)
+    {
+        int n = inside.Length;
         double alpha = 0, residual = 0;
         double[] colour = new double[3];
         double[] errors = new double[n];
         for (int round = 0; round < 6; round++)
         {
-            (double a, double[] b)? line = LeastSquares(pixels, fill, inside, channels, marked);
+            (double a, double[] b)? line = fixedColour is double end ? FixedLine(pixels, fill, inside, channels, marked, end) : LeastSquares(pixels, fill, inside, channels, marked);
             if (line is not { } l || l.a >= 1 - MinOpacity || l.a <= 0.02)
             {
                 return null;
@@ -771,35 +823,15 @@ public static class WatermarkDeblender
             residual = Math.Sqrt(residual / Math.Max(1, kept) / 3);
         }
 
-        // A colour at the end of the range (white or black marks, the usual ones) is taken as exactly that, and α
-        // refitted with it fixed: one unknown instead of four, far less swayed by the fill's errors.
-        if (colour.All(v => v >= 250) || colour.All(v => v <= 5))
-        {
-            double end = colour[0] >= 250 ? 255 : 0, along = 0, norm = 0;
-            for (int k = 0; k < n; k++)
-            {
-                if (marked[k] == 0)
-                {
-                    continue;
-                }
-
-                int p = inside[k] * channels;
-                for (int ch = 0; ch < 3; ch++)
-                {
-                    double towards = end - fill[p + ch];
-                    along += (pixels[p + ch] - fill[p + ch]) * towards;
-                    norm += towards * towards;
-                }
-            }
-
-            if (norm > 0)
-            {
-                alpha = Math.Clamp(along / norm, 0, 1);
-                Array.Fill(colour, end);
-            }
-        }
 
         return (alpha, colour, residual);
+    }
+
+    /// <summary>The line J = a·B + b for a fixed mark colour: a = 1 − α with α from <see cref="FixedColourFit"/>.</summary>
+    private static (double a, double[] b)? FixedLine(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] selected, double end)
+    {
+        (double alpha, _) = FixedColourFit(pixels, fill, inside, channels, selected, end);
+        return alpha <= 0 ? null : (1 - alpha, [alpha * end, alpha * end, alpha * end]);
     }
 
     /// <summary>How deep into the mask (in pixels from its edge) the fit looks: the dilation, the anti-aliased edge and a few core pixels.</summary>
@@ -865,6 +897,56 @@ public static class WatermarkDeblender
     }
 
     /// <summary>J = a·B + b_ch over the selected pixels: one slope for all channels, an intercept per channel.</summary>
+    /// <summary>
+    /// How far apart a fitted colour's channels may be to count as neutral, and how much worse (RMS over its own inliers)
+    /// a white or black fit may fit than the free one and still be taken. Measured: the free fits that were wrong (the
+    /// astronaut's and the coffee's marks with their automatic masks, the cat's logo) had white fits at 0.67–0.96 of
+    /// their residual; marks that really are grey (128 and 190 over the coffee) 1.43 and 1.68; a white mark's fit 1.00.
+    /// </summary>
+    private const double NeutralSpread = 40, EndTolerance = 1.15;
+
+    /// <summary>α for a fixed mark colour (least squares over the marked pixels) and the fit's RMS residual per channel.</summary>
+    private static (double Alpha, double Residual) FixedColourFit(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] marked, double end)
+    {
+        double along = 0, norm = 0;
+        for (int k = 0; k < inside.Length; k++)
+        {
+            if (marked[k] == 0)
+            {
+                continue;
+            }
+
+            int p = inside[k] * channels;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double towards = end - fill[p + ch];
+                along += (pixels[p + ch] - fill[p + ch]) * towards;
+                norm += towards * towards;
+            }
+        }
+
+        double alpha = norm > 0 ? Math.Clamp(along / norm, 0, 1) : 0, sum = 0;
+        int used = 0;
+        for (int k = 0; k < inside.Length; k++)
+        {
+            if (marked[k] == 0)
+            {
+                continue;
+            }
+
+            int p = inside[k] * channels;
+            for (int ch = 0; ch < 3; ch++)
+            {
+                double e = pixels[p + ch] - (((1 - alpha) * fill[p + ch]) + (alpha * end));
+                sum += e * e;
+            }
+
+            used++;
+        }
+
+        return (alpha, Math.Sqrt(sum / Math.Max(1, used) / 3));
+    }
+
     private static (double a, double[] b)? LeastSquares(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] selected)
     {
         double[] sb = new double[3], sj = new double[3];

@@ -178,4 +178,31 @@ public sealed class WatermarkDeblenderTests
         TestContext.WriteLine($"JPEG q90: de-blend {ours:0.0} dB inside the mark (marked input {input:0.0} dB)");
         Assert.IsGreaterThan(27.9, ours);
     }
+    [TestMethod]
+    [DataRow(128)]
+    [DataRow(190)]
+    public void Deblend_AGreyMark_IsFittedAsGrey_NotTakenForWhite(int grey)
+    {
+        // A near-neutral fitted colour is tried as white (or black) too, since a fill spoiled by a loose mask tilts the
+        // fit towards grey at a higher opacity; a mark that really is grey must keep its grey.
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        int width = photo.Width, height = photo.Height;
+        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
+        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
+        using Image marked = ((alpha * (double)grey) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] mask = (byte[])truth.Clone();
+        MaskOps.Dilate(mask, width, height, 2);
+        byte[] deblended = marked.WriteToMemory<byte>();
+
+        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
+
+        Assert.IsNotNull(report);
+        using Image ourImage = Image.NewFromMemory(deblended, width, height, 3, Enums.BandFormat.Uchar);
+        double ours = TestImages.PsnrInside(ourImage, photo, truth);
+        TestContext.WriteLine($"grey {grey}: a={report.Alpha:0.000} c=({report.Red:0},{report.Green:0},{report.Blue:0}); de-blend {ours:0.0} dB");
+        Assert.AreEqual(grey, report.Red, 25, "the mark's grey is kept");
+        Assert.AreEqual(0.5, report.Alpha, 0.1);
+    }
 }
