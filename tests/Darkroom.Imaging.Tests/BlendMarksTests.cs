@@ -7,6 +7,8 @@ namespace Darkroom.Imaging.Tests;
 [TestClass]
 public sealed class BlendMarksTests
 {
+    public TestContext TestContext { get; set; } = null!;
+
     /// <summary>A white ring with an "S" in it, centred, at this opacity (as the watermark benchmark draws its logo).</summary>
     private static (Image Marked, byte[] Truth) Logo(Image clean, double opacity)
     {
@@ -110,6 +112,48 @@ public sealed class BlendMarksTests
         byte[] before = (byte[])mask.Clone();
         Assert.IsFalse(BlendMarks.Complete(clean, mask, 0.25));
         CollectionAssert.AreEqual(before, mask);
+    }
+
+    [TestMethod]
+    public void ExtendLines_TheFirstLettersOverAnObjectBetweenWhiteParts_AreFollowed()
+    {
+        // The astronaut's corner line as the watermark benchmark draws it; the text detector's box held "MPLE STOCK"
+        // only. "© SA" crosses the orange suit between the white glove and a white disc: against a wide median the
+        // strokes there read darker than their ground and the line ended: none of the first quarter's strokes was found.
+        using Image clean = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
+        int width = clean.Width, height = clean.Height;
+        using Image text = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
+        int left = width - text.Width - (width / 30), top = height - text.Height - (height / 30);
+        using Image coverage = text.Embed(left, top, width, height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.4;
+        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 128).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        int boxLeft = left + (int)(text.Width * 0.4), first = left + (int)(text.Width * 0.25);
+        byte[] mask = new byte[truth.Length];
+        for (int i = 0; i < truth.Length; i++)
+        {
+            mask[i] = i % width >= boxLeft ? truth[i] : (byte)0;
+        }
+
+        BlendMarks.ExtendLines(marked, mask, [(boxLeft, top, left + text.Width - boxLeft, text.Height)]);
+
+        int wanted = 0, found = 0, outside = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            if (i % width < first && truth[i] != 0)
+            {
+                wanted++;
+                found += mask[i] != 0 ? 1 : 0;
+            }
+
+            outside += mask[i] != 0 && truth[i] == 0 ? 1 : 0;
+        }
+
+        TestContext.WriteLine($"first letters: {found} of {wanted} stroke pixels found; {outside} found off the strokes");
+        // Measured 359 of 877 (0 against the wide median); the completion that follows in the service takes the rest
+        // (the benchmark's corner recall 0.91).
+        Assert.IsGreaterThan(wanted / 3, found, "\"© S\" is followed");
+        Assert.IsLessThan(wanted, outside, "without spilling more than that beside it");
     }
 
     [TestMethod]
