@@ -531,7 +531,6 @@ public static class WatermarkDeblender
 
         // Red–black order: pixels of one parity never neighbour each other, so each half-sweep runs in parallel.
         int[][] halves = [[.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 0)], [.. Enumerable.Range(0, n).Where(k => ((inside[k] % width) + (inside[k] / width)) % 2 == 1)]];
-        const double StartWeight = 4.0;
         const int Sweeps = 8, Resweeps = 4;
         bool[] locked = new bool[n];
         Sweep(Sweeps);
@@ -605,27 +604,29 @@ public static class WatermarkDeblender
                                 nearM[count4++] = q >= 0 ? m[q] : 0;
                             }
 
-                            double best = double.MaxValue, bestM = m[k];
-                            for (int step = 0; step <= 20; step++)
+                            // Every other twentieth, then the two beside the best of those.
+                            ReadOnlySpan<byte> own = source.AsSpan(k * 3, 3);
+                            int bestStep = 0;
+                            double best = double.MaxValue;
+                            for (int step = 0; step <= 20; step += 2)
                             {
-                                double candidate = step / 20.0, am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start[k]);
-                                for (int ch = 0; ch < 3; ch++)
-                                {
-                                    double value = Invert(source[(k * 3) + ch], am, colour[ch]);
-                                    for (int q = 0; q < count4; q++)
-                                    {
-                                        // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
-                                        cost += Math.Abs(value - near[(q * 3) + ch]) * (1 - (alpha * (candidate + nearM[q]) / 2));
-                                    }
-                                }
-
+                                double cost = CoverageCost(step / 20.0, start[k], own, alpha, colour, near, nearM, count4);
                                 if (cost < best)
                                 {
-                                    best = cost;
-                                    bestM = candidate;
+                                    (best, bestStep) = (cost, step);
                                 }
                             }
 
+                            int coarse = bestStep;
+                            foreach (int step in (ReadOnlySpan<int>)[coarse - 1, coarse + 1])
+                            {
+                                if (step is >= 0 and <= 20 && CoverageCost(step / 20.0, start[k], own, alpha, colour, near, nearM, count4) is double cost && cost < best)
+                                {
+                                    (best, bestStep) = (cost, step);
+                                }
+                            }
+
+                            double bestM = bestStep / 20.0;
                             m[k] = bestM;
                             for (int ch = 0; ch < 3; ch++)
                             {
@@ -637,6 +638,28 @@ public static class WatermarkDeblender
             }
         }
     }
+
+    /// <summary>
+    /// One candidate coverage's cost in the sweeps: the recovered colour's absolute differences from the neighbours'
+    /// (each scaled by 1 − α·the pair's mean coverage), plus the pull towards the start.
+    /// </summary>
+    private static double CoverageCost(double candidate, double start, ReadOnlySpan<byte> own, double alpha, double[] colour, ReadOnlySpan<double> near, ReadOnlySpan<double> nearM, int count)
+    {
+        double am = alpha * candidate, cost = StartWeight * Math.Abs(candidate - start);
+        for (int ch = 0; ch < 3; ch++)
+        {
+            double value = Invert(own[ch], am, colour[ch]);
+            for (int q = 0; q < count; q++)
+            {
+                // L1: a photo edge through the pixel costs one neighbour's difference, not its square.
+                cost += Math.Abs(value - near[(q * 3) + ch]) * (1 - (alpha * (candidate + nearM[q]) / 2));
+            }
+        }
+
+        return cost;
+    }
+
+    private const double StartWeight = 4.0;
 
     /// <summary>
     /// Coverage below a tenth is taken as none, so the dilated ring around the mark, where the fill's small errors
