@@ -8,22 +8,34 @@ public sealed class WatermarkDeblenderTests
 {
     public TestContext TestContext { get; set; } = null!;
 
+    /// <summary>
+    /// "© SAMPLE STOCK" in the bottom-right corner at <paramref name="opacity"/> in <paramref name="grey"/>, as the
+    /// watermark benchmark draws it: the clean photo (caller disposes), the marked pixels, the mark's pixels (truth) and
+    /// the mask a user would give (truth grown by 2 px), and the pixels the mark covers wholly.
+    /// </summary>
+    private static (Image Photo, byte[] Marked, byte[] Truth, byte[] Mask, byte[] Whole) CornerMark(string photoName, double opacity, int grey = 255)
+    {
+        Image photo = Image.NewFromFile(RepoPaths.TestData(photoName)).ExtractBand(0, n: 3);
+        int width = photo.Width, height = photo.Height;
+        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
+        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
+        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
+        using Image marked = ((alpha * (double)grey) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
+        byte[] mask = (byte[])truth.Clone();
+        MaskOps.Dilate(mask, width, height, 2);
+        return (photo, marked.WriteToMemory<byte>(), truth, mask, (coverage > 250).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
+    }
+
     [TestMethod]
     [DataRow(0.4)]
     [DataRow(0.6)]
     public void Deblend_RecoversThePhotoUnderAWhiteMark_BetterThanTheFill_AndTouchesNothingOutside(double opacity)
     {
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
-        int width = photo.Width, height = photo.Height;
         // A stock-photo corner mark, as the watermark benchmark draws it.
-        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
-        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
-        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] mask = (byte[])truth.Clone();
-        MaskOps.Dilate(mask, width, height, 2);
-        byte[] input = marked.WriteToMemory<byte>();
+        (Image clean, byte[] input, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Coffee, opacity);
+        using Image photo = clean;
+        int width = photo.Width, height = photo.Height;
         byte[] filled = (byte[])input.Clone();
         TeleaInpainter.Inpaint(filled, mask, width, height, 3, radius: 5);
         byte[] deblended = (byte[])input.Clone();
@@ -53,16 +65,9 @@ public sealed class WatermarkDeblenderTests
         // The astronaut's corner, where "© SAMPLE" crosses the orange suit between the white glove and the white strap:
         // a fill from around the mask paints the strokes' insides white there, so they read as uncovered and a ghost of
         // the letters stayed (21.9 dB on the watermark benchmark); the ground beside the strokes shows the orange.
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
+        (Image clean, byte[] deblended, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Astronaut, 0.4);
+        using Image photo = clean;
         int width = photo.Width, height = photo.Height;
-        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
-        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
-        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.4;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] mask = (byte[])truth.Clone();
-        MaskOps.Dilate(mask, width, height, 2);
-        byte[] deblended = marked.WriteToMemory<byte>();
 
         DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
 
@@ -123,17 +128,11 @@ public sealed class WatermarkDeblenderTests
         // Inside a drawn mark's strokes the coverage is whole. Over the coffee's wood grain the continuity sweeps alone
         // left fractions there (the grain made part-covered cheaper) and a ghost of the letters; the mark's shape settles
         // them: 169 of the 687 pixels at least 2 px inside the strokes were off by more than 8 levels before, none after.
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        (Image clean, byte[] deblended, byte[] truth, byte[] mask, byte[] whole) = CornerMark(TestImages.Coffee, 0.4);
+        using Image photo = clean;
         int width = photo.Width, height = photo.Height;
-        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
-        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
-        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.4;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] mask = (byte[])truth.Clone();
-        MaskOps.Dilate(mask, width, height, 2);
-        int[] depth = MaskOps.Depth((coverage > 250).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>(), width, height);
-        byte[] clean = photo.WriteToMemory<byte>(), deblended = marked.WriteToMemory<byte>();
+        int[] depth = MaskOps.Depth(whole, width, height);
+        byte[] cleanPixels = photo.WriteToMemory<byte>();
 
         DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
 
@@ -144,7 +143,7 @@ public sealed class WatermarkDeblenderTests
             if (depth[i] >= 6)
             {
                 strokes++;
-                off += Enumerable.Range(0, 3).Any(ch => Math.Abs(deblended[(i * 3) + ch] - clean[(i * 3) + ch]) > 8) ? 1 : 0;
+                off += Enumerable.Range(0, 3).Any(ch => Math.Abs(deblended[(i * 3) + ch] - cleanPixels[(i * 3) + ch]) > 8) ? 1 : 0;
             }
         }
 
@@ -152,22 +151,18 @@ public sealed class WatermarkDeblenderTests
         Assert.IsGreaterThan(500, strokes);
         Assert.IsLessThan(strokes / 10, off, "at most a tenth of the stroke insides keep part of the mark");
     }
+
     [TestMethod]
     public void Deblend_AJpegMarkedOverWoodGrain_KeepsTheGrainWhileTheNoiseIsSmoothed()
     {
         // JPEG at quality 90: inversion amplifies the compression noise, and smoothing it must not take the photo's
         // own fine texture with it (a fixed half-way pull towards the neighbours blurred the coffee's wood grain: 27.5 dB;
         // the local Wiener pull 28.2).
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        (Image clean, byte[] marked, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Coffee, 0.4);
+        using Image photo = clean;
         int width = photo.Width, height = photo.Height;
-        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
-        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
-        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.4;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        using Image jpeg = Image.NewFromBuffer(marked.JpegsaveBuffer(q: 90));
-        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] mask = (byte[])truth.Clone();
-        MaskOps.Dilate(mask, width, height, 2);
+        using Image markedImage = Image.NewFromMemory(marked, width, height, 3, Enums.BandFormat.Uchar);
+        using Image jpeg = Image.NewFromBuffer(markedImage.JpegsaveBuffer(q: 90));
         byte[] deblended = jpeg.WriteToMemory<byte>();
 
         DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3, lossy: true);
@@ -185,16 +180,9 @@ public sealed class WatermarkDeblenderTests
     {
         // A near-neutral fitted colour is tried as white (or black) too, since a fill spoiled by a loose mask tilts the
         // fit towards grey at a higher opacity; a mark that really is grey must keep its grey.
-        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        (Image clean, byte[] deblended, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Coffee, 0.5, grey);
+        using Image photo = clean;
         int width = photo.Width, height = photo.Height;
-        using Image glyphs = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {Math.Min(width, height) / 14}", dpi: 72);
-        using Image coverage = glyphs.Embed(width - glyphs.Width - (width / 30), height - glyphs.Height - (height / 30), width, height, extend: Enums.Extend.Black);
-        using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
-        using Image marked = ((alpha * (double)grey) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
-        byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-        byte[] mask = (byte[])truth.Clone();
-        MaskOps.Dilate(mask, width, height, 2);
-        byte[] deblended = marked.WriteToMemory<byte>();
 
         DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
 
