@@ -27,6 +27,16 @@ public sealed class WatermarkDeblenderTests
         return (photo, marked.WriteToMemory<byte>(), truth, mask, (coverage > 250).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
     }
 
+    /// <summary>A corner mark de-blended with its true mask grown by 2 px: the report and the PSNR inside the mark.</summary>
+    private static (DeblendReport? Report, double Psnr) DeblendCorner(string photoName, double opacity, int grey = 255)
+    {
+        (Image clean, byte[] deblended, byte[] truth, byte[] mask, _) = CornerMark(photoName, opacity, grey);
+        using Image photo = clean;
+        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, photo.Width, photo.Height, 3);
+        using Image ourImage = Image.NewFromMemory(deblended, photo.Width, photo.Height, 3, Enums.BandFormat.Uchar);
+        return (report, TestImages.PsnrInside(ourImage, photo, truth));
+    }
+
     [TestMethod]
     [DataRow(0.4)]
     [DataRow(0.6)]
@@ -65,15 +75,9 @@ public sealed class WatermarkDeblenderTests
         // The astronaut's corner, where "© SAMPLE" crosses the orange suit between the white glove and the white strap:
         // a fill from around the mask paints the strokes' insides white there, so they read as uncovered and a ghost of
         // the letters stayed (21.9 dB on the watermark benchmark); the ground beside the strokes shows the orange.
-        (Image clean, byte[] deblended, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Astronaut, 0.4);
-        using Image photo = clean;
-        int width = photo.Width, height = photo.Height;
-
-        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
+        (DeblendReport? report, double ours) = DeblendCorner(TestImages.Astronaut, 0.4);
 
         Assert.IsNotNull(report);
-        using Image ourImage = Image.NewFromMemory(deblended, width, height, 3, Enums.BandFormat.Uchar);
-        double ours = TestImages.PsnrInside(ourImage, photo, truth);
         TestContext.WriteLine($"de-blend {ours:0.0} dB inside the mark; a={report.Alpha:0.000}");
         Assert.IsGreaterThan(24, ours);
     }
@@ -180,15 +184,9 @@ public sealed class WatermarkDeblenderTests
     {
         // A near-neutral fitted colour is tried as white (or black) too, since a fill spoiled by a loose mask tilts the
         // fit towards grey at a higher opacity; a mark that really is grey must keep its grey.
-        (Image clean, byte[] deblended, byte[] truth, byte[] mask, _) = CornerMark(TestImages.Coffee, 0.5, grey);
-        using Image photo = clean;
-        int width = photo.Width, height = photo.Height;
-
-        DeblendReport? report = WatermarkDeblender.Deblend(deblended, mask, width, height, 3);
+        (DeblendReport? report, double ours) = DeblendCorner(TestImages.Coffee, 0.5, grey);
 
         Assert.IsNotNull(report);
-        using Image ourImage = Image.NewFromMemory(deblended, width, height, 3, Enums.BandFormat.Uchar);
-        double ours = TestImages.PsnrInside(ourImage, photo, truth);
         TestContext.WriteLine($"grey {grey}: a={report.Alpha:0.000} c=({report.Red:0},{report.Green:0},{report.Blue:0}); de-blend {ours:0.0} dB");
         Assert.AreEqual(grey, report.Red, 25, "the mark's grey is kept");
         Assert.AreEqual(0.5, report.Alpha, 0.1);
