@@ -73,8 +73,9 @@ public static class BlendMarks
     /// <summary>
     /// Grows a text line's strokes sideways along its own rows: a mark's words continue beyond where the text detector's
     /// box stopped (on busy ground it often stops mid-line). The strokes already found give the mark's opacity and
-    /// polarity; then, one line-height step at a time left and right of each box, the pixels whose three channels moved
-    /// by about that opacity are added while each step finds some (a step with almost none ends the line).
+    /// polarity against the ground beside them; then, one line-height step at a time left and right of each box and
+    /// within the rows its strokes hold, the pixels whose three channels moved by about that opacity are added while
+    /// each step finds some (a step with almost none ends the line).
     /// </summary>
     /// <param name="lines">The boxes (left, top, width, height) whose strokes are in <paramref name="mask"/>.</param>
     public static void ExtendLines(Image photo, byte[] mask, IReadOnlyList<(int Left, int Top, int Width, int Height)> lines)
@@ -86,43 +87,47 @@ public static class BlendMarks
 
         int width = photo.Width, height = photo.Height;
         using Image rgb = Rgb(photo);
-        double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
-        int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
-        using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
-        using Image bgSmall = small.Median(Math.Max(9, (Math.Min(sw, sh) / 8) | 1));
-        using Image bg = Regions.ToExactSize(bgSmall, width, height, Enums.Kernel.Linear);
-        byte[] j = rgb.WriteToMemory<byte>(), b = bg.WriteToMemory<byte>();
+        byte[] j = rgb.WriteToMemory<byte>();
 
-        // The mark's polarity and opacity from the strokes found: the median fraction of the better-agreeing polarity.
-        (int polarity, double alpha) = (0, 0);
-        foreach (int sign in (ReadOnlySpan<int>)[1, -1])
-        {
-            var values = new List<double>();
-            for (int i = 0; i < mask.Length; i++)
-            {
-                if (mask[i] != 0 && Fraction(j, b, i, sign) is double f and >= MinAlpha and <= MaxAlpha)
-                {
-                    values.Add(f);
-                }
-            }
-
-            if (values.Count > mask.Count(m => m != 0) / 3 && values.Count > 20)
-            {
-                values.Sort();
-                (polarity, alpha) = (sign, values[values.Count / 2]);
-                break;
-            }
-        }
-
-        // Better, where the strokes found agree on it: the ground beside the strokes (as Complete sees it). Against the
-        // wide median, the first letters of a line over an object between white parts (the astronaut's "© SA" over the
-        // suit beside the glove) read as darker than their ground and ended the line.
+        // The mark's polarity, opacity and ground from the strokes found: the ground beside the strokes, as Complete
+        // sees it. (Against a wide median, the first letters of a line over an object between white parts — the
+        // astronaut's "© SA" over the suit beside the glove — read darker than their ground and ended the line.)
+        (int polarity, double alpha, byte[]? b) = (0, 0, null);
         if (mask.AsSpan().ContainsAnyExcept((byte)0))
         {
             (byte[] shrunk, int cw, int ch, double cscale) = AtCompletionSize(rgb, j);
             if (LocalGround(shrunk, cw, ch, cscale, width, height, j, mask, HalfWidth(mask, width, height), null) is { } local)
             {
                 (b, alpha, polarity) = (local.Ground, local.Alpha, local.Polarity);
+            }
+        }
+
+        // Failing that, a wide median's: the median fraction of the better-agreeing polarity.
+        if (b is null)
+        {
+            double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
+            int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
+            using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
+            using Image bgSmall = small.Median(Math.Max(9, (Math.Min(sw, sh) / 8) | 1));
+            using Image bg = Regions.ToExactSize(bgSmall, width, height, Enums.Kernel.Linear);
+            b = bg.WriteToMemory<byte>();
+            foreach (int sign in (ReadOnlySpan<int>)[1, -1])
+            {
+                var values = new List<double>();
+                for (int i = 0; i < mask.Length; i++)
+                {
+                    if (mask[i] != 0 && Fraction(j, b, i, sign) is double f and >= MinAlpha and <= MaxAlpha)
+                    {
+                        values.Add(f);
+                    }
+                }
+
+                if (values.Count > mask.Count(m => m != 0) / 3 && values.Count > 20)
+                {
+                    values.Sort();
+                    (polarity, alpha) = (sign, values[values.Count / 2]);
+                    break;
+                }
             }
         }
 
