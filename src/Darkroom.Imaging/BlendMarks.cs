@@ -38,11 +38,9 @@ public static class BlendMarks
     {
         int width = photo.Width, height = photo.Height;
         using Image rgb = Rgb(photo);
-        double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
-        int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
-        using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
-        int window = Math.Max(9, (Math.Min(sw, sh) / 8) | 1);
-        using Image background = small.Median(window);
+        using Image small = Shrunk(rgb, WorkingSide);
+        int sw = small.Width, sh = small.Height;
+        using Image background = small.Median(MedianWindow(sw, sh));
         byte[] j = small.WriteToMemory<byte>(), b = background.WriteToMemory<byte>();
 
         Found? best = null;
@@ -105,10 +103,8 @@ public static class BlendMarks
         // Failing that, a wide median's: the median fraction of the better-agreeing polarity.
         if (b is null)
         {
-            double scale = Math.Min(1.0, (double)WorkingSide / Math.Max(width, height));
-            int sw = Math.Max(16, (int)Math.Round(width * scale)), sh = Math.Max(16, (int)Math.Round(height * scale));
-            using Image small = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
-            using Image bgSmall = small.Median(Math.Max(9, (Math.Min(sw, sh) / 8) | 1));
+            using Image small = Shrunk(rgb, WorkingSide);
+            using Image bgSmall = small.Median(MedianWindow(small.Width, small.Height));
             using Image bg = Regions.ToExactSize(bgSmall, width, height, Enums.Kernel.Linear);
             b = bg.WriteToMemory<byte>();
             foreach (int sign in (ReadOnlySpan<int>)[1, -1])
@@ -186,16 +182,25 @@ public static class BlendMarks
     /// <summary>The photo at most <see cref="CompletionSide"/> a side (its own bytes when already that small), with the scale.</summary>
     private static (byte[] Small, int Width, int Height, double Scale) AtCompletionSize(Image rgb, byte[] j)
     {
-        double scale = Math.Min(1.0, (double)CompletionSide / Math.Max(rgb.Width, rgb.Height));
-        if (scale >= 1)
+        if (Math.Max(rgb.Width, rgb.Height) <= CompletionSide)
         {
             return (j, rgb.Width, rgb.Height, 1);
         }
 
-        int sw = Math.Max(16, (int)Math.Round(rgb.Width * scale)), sh = Math.Max(16, (int)Math.Round(rgb.Height * scale));
-        using Image shrunk = rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
-        return (shrunk.WriteToMemory<byte>(), sw, sh, scale);
+        using Image shrunk = Shrunk(rgb, CompletionSide);
+        return (shrunk.WriteToMemory<byte>(), shrunk.Width, shrunk.Height, (double)CompletionSide / Math.Max(rgb.Width, rgb.Height));
     }
+
+    /// <summary>The photo shrunk to at most <paramref name="side"/> pixels a side (each side at least 16).</summary>
+    private static Image Shrunk(Image rgb, int side)
+    {
+        double scale = Math.Min(1.0, (double)side / Math.Max(rgb.Width, rgb.Height));
+        int sw = Math.Max(16, (int)Math.Round(rgb.Width * scale)), sh = Math.Max(16, (int)Math.Round(rgb.Height * scale));
+        return rgb.ThumbnailImage(sw, height: sh, size: Enums.Size.Force);
+    }
+
+    /// <summary>The wide median's window at the working size: an eighth of the shorter side, odd, at least 9.</summary>
+    private static int MedianWindow(int smallWidth, int smallHeight) => Math.Max(9, (Math.Min(smallWidth, smallHeight) / 8) | 1);
 
     /// <summary>The rows of [<paramref name="y0"/>, <paramref name="y1"/>) where a line's strokes are (at least a tenth of its fullest row), with a pixel of margin inside them.</summary>
     private static (int Y0, int Y1) StrokeRows(byte[] mask, int width, int left, int w, int y0, int y1)

@@ -75,9 +75,16 @@ public static class RepeatedMark
         ((int X, int Y) U, (int X, int Y) V)? found = null;
         double[] detail = [];
         int? blendSign = null;
-        for (int sign = 1; found is null && sign >= -1; sign -= 2)
+        byte[]? colour = null;
+        if (rgb.Bands >= 3)
         {
-            if (BlendMap(rgb, sign) is { } blend && MarkLattice.FindInImage(blend, width, height) is { } repeat)
+            using Image bytes = rgb.ExtractBand(0, n: 3).Cast(Enums.BandFormat.Uchar);
+            colour = bytes.WriteToMemory<byte>();
+        }
+
+        for (int sign = 1; colour is not null && found is null && sign >= -1; sign -= 2)
+        {
+            if (BlendMap(colour, width, height, sign) is { } blend && MarkLattice.FindInImage(blend, width, height) is { } repeat)
             {
                 // From here on the blend map stands for the detail: it holds the strokes of that polarity only.
                 (found, blendSign, detail) = (repeat, sign, blend);
@@ -223,16 +230,9 @@ public static class RepeatedMark
     /// black) from the ground beside them (an opening, or closing, wider than a stroke), where they agree on one in
     /// [<see cref="BlendMarks.MinAlpha"/>, <see cref="BlendMarks.MaxAlpha"/>]; 0 elsewhere. Null when nothing moved.
     /// </summary>
-    private static double[]? BlendMap(Image rgb, int polarity)
+    /// <param name="j">The photo's RGB bytes.</param>
+    private static double[]? BlendMap(byte[] j, int width, int height, int polarity)
     {
-        if (rgb.Bands < 3)
-        {
-            return null;
-        }
-
-        int width = rgb.Width, height = rgb.Height;
-        using Image colour = rgb.ExtractBand(0, n: 3).Cast(Enums.BandFormat.Uchar);
-        byte[] j = colour.WriteToMemory<byte>();
         byte[] ground = MorphFilter.Open(j, width, height, 3, Math.Max(5, (Math.Min(width, height) / 40) | 1), light: polarity > 0);
         double[] map = new double[width * height];
         bool any = false;
