@@ -22,6 +22,9 @@ public static class RepeatedMark
     /// <summary>Below this share of the common part's pixels kept, the lattice was the photo's texture, not a mark.</summary>
     public const double MinKept = 0.5;
 
+    /// <summary>How far apart two instances' blend fractions may be for a pixel seen at only two to count as the mark.</summary>
+    public const double PairAgreement = 0.1;
+
     /// <summary>Fewer detected text boxes than this cannot show a repetition.</summary>
     public const int MinHints = 3;
 
@@ -184,17 +187,29 @@ public static class RepeatedMark
 
             candidates++;
             int x0 = i % width, y0 = i / width, looked = 0, shown = 0;
+            double low = double.MaxValue, high = double.MinValue;
             foreach ((int dx, int dy) in offsets)
             {
                 int x = x0 + dx, y = y0 + dy;
                 if (x >= 0 && x < width && y >= 0 && y < height)
                 {
                     looked++;
-                    shown += detail[(y * width) + x] * polarity > cut ? 1 : 0;
+                    double value = detail[(y * width) + x] * polarity;
+                    shown += value > cut ? 1 : 0;
+                    (low, high) = (Math.Min(low, value), Math.Max(high, value));
                 }
             }
 
-            if (looked < MarkLattice.MinInstances || shown < MinAgreement * looked)
+            // Where only two instances lie in the photo (a symbol at the start of a line that the photo's edge cuts
+            // off elsewhere), the median cannot outvote the photo; in the blend map both must show the mark and
+            // agree on its opacity, which texture beside two lattice points seldom does.
+            // They count as not kept in the agreement that tells a mark from texture: that needs the median.
+            if (looked < MarkLattice.MinInstances)
+            {
+                bool pair = looked == 2 && blendSign is not null && shown == 2 && high - low <= PairAgreement;
+                mask[i] = pair ? (byte)255 : (byte)0;
+            }
+            else if (shown < MinAgreement * looked)
             {
                 mask[i] = 0;
             }
