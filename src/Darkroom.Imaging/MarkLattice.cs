@@ -309,7 +309,8 @@ public static class MarkLattice
     /// <summary>
     /// Clears the pixels set in <paramref name="mask"/> but not in <paramref name="original"/> that are set at fewer than
     /// half of their lattice instances inside the photo (themselves included; at least <see cref="MinInstances"/>
-    /// instances, else cleared): an addition to a tiled mark must repeat with it. (Counting an instance where the
+    /// instances, or two with both set — strokes the edge leaves at two instances, as <see cref="RepeatedMark"/> keeps
+    /// them — else cleared): an addition to a tiled mark must repeat with it. (Counting an instance where the
     /// completion's test passed but growth did not reach raised no recall and let more of the photo in.)
     /// </summary>
     public static void KeepRepeated(byte[] mask, byte[] original, int width, int height, (int X, int Y) u, (int X, int Y) v)
@@ -334,7 +335,7 @@ public static class MarkLattice
                 }
             }
 
-            if (looked < MinInstances || set * 2 < looked)
+            if (looked < 2 || (looked == 2 ? set < 2 : (looked < MinInstances || set * 2 < looked)))
             {
                 mask[i] = 0;
             }
