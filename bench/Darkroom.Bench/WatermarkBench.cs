@@ -18,7 +18,7 @@ namespace Darkroom.Bench;
 /// </summary>
 internal static class WatermarkBench
 {
-    private const string Mark = "© SAMPLE STOCK";
+    private const string Mark = TestImages.StockMark;
 
     private static readonly bool Quick = Environment.GetEnvironmentVariable("DR_QUICK") == "1";
 
@@ -268,13 +268,7 @@ internal static class WatermarkBench
             }
 
             default:
-            {
-                using Image text = Image.Text($"<b>{Mark}</b>", font: $"sans {size * 0.8:0}", dpi: 72);
-                using Image rotated = text.Similarity(angle: -30);
-                using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
-                using Image tiled = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2);
-                return tiled.Crop(cell.Width / 3, cell.Height / 3, width, height).Copy();
-            }
+                return TestImages.TiledMark(width, height).Coverage;
         }
     }
 

@@ -32,10 +32,17 @@ public static class WatermarkMasker
         if (mode == MaskMode.Auto && Imaging.RepeatedMark.Find(photo, [.. boxes.Select(b => (b.Left, b.Top, b.Width, b.Height))]) is { } tiled)
         {
             // Completed along its strokes, but a tiled mark is the same at every instance: what the completion added
-            // must be there at most of them (white fabric beside one instance is not the mark).
+            // must be there at most of them (white fabric beside one instance is not the mark). What the repetition
+            // found stays whatever the completion made of it: its opacity test against the ground beside the strokes
+            // dropped a whole instance at the coffee's top edge (over wood and the cup's rim).
             byte[] found = (byte[])tiled.Mask.Clone();
             byte[] completed = Completed(photo, tiled.Mask);
             Imaging.MarkLattice.KeepRepeated(completed, found, photo.Width, photo.Height, tiled.U, tiled.V);
+            for (int i = 0; i < completed.Length; i++)
+            {
+                completed[i] |= found[i];
+            }
+
             return completed;
         }
 

@@ -9,17 +9,6 @@ public sealed class RepeatedMarkTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    /// <summary>"© SAMPLE STOCK" tiled diagonally on a lattice of (cellWidth, 0) and (0, cellHeight), as the watermark benchmark draws it.</summary>
-    private static (Image Coverage, int CellWidth, int CellHeight) Tiled(int width, int height)
-    {
-        int size = Math.Min(width, height) / 14;
-        using Image text = Image.Text("<b>© SAMPLE STOCK</b>", font: $"sans {size * 0.8:0}", dpi: 72);
-        using Image rotated = text.Similarity(angle: -30);
-        using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
-        using Image tiled = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2);
-        return (tiled.Crop(cell.Width / 3, cell.Height / 3, width, height).Copy(), cell.Width, cell.Height);
-    }
-
     [TestMethod]
     public void Autocorrelate_MatchesTheDirectSum()
     {
@@ -62,7 +51,7 @@ public sealed class RepeatedMarkTests
     [TestMethod]
     public void Lattice_OfATiledMask_IsItsCell_AndASingleMarkHasNone()
     {
-        (Image coverage, int cellWidth, int cellHeight) = Tiled(600, 400);
+        (Image coverage, int cellWidth, int cellHeight) = TestImages.TiledMark(600, 400);
         using (coverage)
         {
             byte[] mask = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
@@ -97,7 +86,7 @@ public sealed class RepeatedMarkTests
         using Image source = Image.NewFromFile(RepoPaths.TestData(name)).ExtractBand(0, n: 3);
         (width, height) = width == 0 ? (source.Width, source.Height) : (width, height);
         using Image photo = source.Resize((double)width / source.Width, vscale: (double)height / source.Height).Cast(Enums.BandFormat.Uchar);
-        (Image coverage, _, _) = Tiled(width, height);
+        (Image coverage, _, _) = TestImages.TiledMark(width, height);
         using (coverage)
         {
             using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
@@ -131,7 +120,7 @@ public sealed class RepeatedMarkTests
         const int Width = 600, Height = 450;
         using Image source = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
         using Image photo = source.Resize((double)Width / source.Width, vscale: (double)Height / source.Height).Cast(Enums.BandFormat.Uchar);
-        (Image coverage, _, _) = Tiled(Width, Height);
+        (Image coverage, _, _) = TestImages.TiledMark(Width, Height);
         using (coverage)
         {
             using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;

@@ -60,6 +60,23 @@ public static class TestImages
         return (rgb.PngsaveBuffer(compression: 1), clean, exact.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
     }
 
+    /// <summary>The text of the watermark benchmark's stock marks.</summary>
+    public const string StockMark = "© SAMPLE STOCK";
+
+    /// <summary>
+    /// <see cref="StockMark"/> tiled diagonally, as the watermark benchmark draws it: the coverage (0–255,
+    /// anti-aliased) and the cell it repeats on, a lattice of (cell width, 0) and (0, cell height).
+    /// </summary>
+    public static (Image Coverage, int CellWidth, int CellHeight) TiledMark(int width, int height)
+    {
+        int size = Math.Max(12, Math.Min(width, height) / 14);
+        using Image text = Image.Text($"<b>{StockMark}</b>", font: $"sans {size * 0.8:0}", dpi: 72);
+        using Image rotated = text.Similarity(angle: -30);
+        using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
+        using Image tiled = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2);
+        return (tiled.Crop(cell.Width / 3, cell.Height / 3, width, height).Copy(), cell.Width, cell.Height);
+    }
+
     /// <summary>Fraction of <paramref name="truth"/>'s set pixels that <paramref name="predicted"/> also sets, and the reverse.</summary>
     public static (double Recall, double Precision) Overlap(ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth)
     {
