@@ -36,7 +36,7 @@ public static class WatermarkMasker
             // found stays whatever the completion made of it: its opacity test against the ground beside the strokes
             // dropped a whole instance at the coffee's top edge (over wood and the cup's rim).
             byte[] found = (byte[])tiled.Mask.Clone();
-            byte[] completed = Completed(photo, tiled.Mask);
+            byte[] completed = Completed(photo, tiled.Mask, tiled.Polarity);
             Imaging.MarkLattice.KeepRepeated(completed, found, photo.Width, photo.Height, tiled.U, tiled.V);
             for (int i = 0; i < completed.Length; i++)
             {
@@ -87,16 +87,16 @@ public static class WatermarkMasker
                 union[i] = (byte)(blended.Mask[i] | (mask[i] & blended.Consistent![i]));
             }
 
-            return Completed(photo, Imaging.MaskOps.Coverage(union) <= MaxAutoCover ? union : blended.Mask);
+            return Completed(photo, Imaging.MaskOps.Coverage(union) <= MaxAutoCover ? union : blended.Mask, blended.Polarity);
         }
 
         return mode == MaskMode.Auto ? Completed(photo, mask) : mask;
     }
 
     /// <summary>The auto mask followed along its strokes where they cross objects (<see cref="Imaging.BlendMarks.Complete"/>).</summary>
-    private static byte[] Completed(Image photo, byte[] mask)
+    private static byte[] Completed(Image photo, byte[] mask, int? polarity = null)
     {
-        Imaging.BlendMarks.Complete(photo, mask, MaxAutoCover);
+        Imaging.BlendMarks.Complete(photo, mask, MaxAutoCover, polarity);
         return mask;
     }
 
