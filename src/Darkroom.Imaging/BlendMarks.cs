@@ -279,10 +279,13 @@ public static class BlendMarks
         // strokes (a wide bright patch whose local ground the opening got wrong is not a stroke).
         double low = alpha * GrowFloor, high = alpha + 0.15;
         byte[] candidate = new byte[mask.Length];
-        for (int i = 0; i < candidate.Length; i++)
+        Parallel.For(0, height, y =>
         {
-            candidate[i] = kept[i] != 0 || (Fraction(j, ground, i, sign) is double f && f >= low && f <= high) ? (byte)255 : (byte)0;
-        }
+            for (int i = y * width; i < (y + 1) * width; i++)
+            {
+                candidate[i] = kept[i] != 0 || (Fraction(j, ground, i, sign) is double f && f >= low && f <= high) ? (byte)255 : (byte)0;
+            }
+        });
 
         int[] depth = MaskOps.Depth(candidate, width, height);
         int thick = (int)Math.Ceiling(3 * ((ThickFactor * strokeHalf) + 1));
@@ -367,6 +370,7 @@ public static class BlendMarks
     /// </summary>
     private static byte[] Follow(byte[] seeds, byte[] candidate, int width, int height, int reach, int minJump)
     {
+        Span<int> around = stackalloc int[8];
         int[] labels = new int[candidate.Length];
         var sizes = new List<int> { 0 };
         var stack = new Stack<int>();
@@ -384,14 +388,14 @@ public static class BlendMarks
             {
                 int p = stack.Pop();
                 size++;
-                ForNeighbours(p, width, height, q =>
+                foreach (int q in around[..Neighbours(p, width, height, around)])
                 {
                     if (candidate[q] != 0 && seeds[q] == 0 && labels[q] == 0)
                     {
                         labels[q] = label;
                         stack.Push(q);
                     }
-                });
+                }
             }
 
             sizes.Add(size);
@@ -431,13 +435,13 @@ public static class BlendMarks
         {
             if (seeds[p] != 0)
             {
-                ForNeighbours(p, width, height, q =>
+                foreach (int q in around[..Neighbours(p, width, height, around)])
                 {
                     if (labels[q] != 0 && !added[labels[q]])
                     {
                         Join(labels[q]);
                     }
-                });
+                }
             }
         }
 
@@ -474,11 +478,11 @@ public static class BlendMarks
                     continue;
                 }
 
-                ForNeighbours(p, width, height, q =>
+                foreach (int q in around[..Neighbours(p, width, height, around)])
                 {
                     if (next >= distance[q])
                     {
-                        return;
+                        continue;
                     }
 
                     distance[q] = (byte)next;
@@ -489,7 +493,7 @@ public static class BlendMarks
                     }
 
                     queue.Enqueue(q);
-                });
+                }
             }
 
             sources = [.. joined];
@@ -631,6 +635,7 @@ public static class BlendMarks
         var stack = new Stack<int>();
         int minPiece = Math.Max(8, alpha.Length / 3000), pieces = 0;
         var piece = new List<int>();
+        Span<int> around = stackalloc int[8];
         for (int start = 0; start < alpha.Length; start++)
         {
             if (label[start] != 0 || !(Math.Abs(alpha[start] - mark) <= 0.1))
@@ -645,14 +650,14 @@ public static class BlendMarks
             {
                 int p = stack.Pop();
                 piece.Add(p);
-                ForNeighbours(p, width, height, n =>
+                foreach (int n in around[..Neighbours(p, width, height, around)])
                 {
                     if (label[n] == 0 && Math.Abs(alpha[n] - mark) <= 0.1)
                     {
                         label[n] = 1;
                         stack.Push(n);
                     }
-                });
+                }
             }
 
             if (piece.Count >= minPiece)
@@ -670,14 +675,14 @@ public static class BlendMarks
         while (stack.Count > 0)
         {
             int p = stack.Pop();
-            ForNeighbours(p, width, height, n =>
+            foreach (int n in around[..Neighbours(p, width, height, around)])
             {
                 if (!kept[n] && alpha[n] >= mark * 0.35 && alpha[n] <= mark + 0.2)
                 {
                     kept[n] = true;
                     stack.Push(n);
                 }
-            });
+            }
         }
 
         int total = kept.Count(k => k);
@@ -762,9 +767,10 @@ public static class BlendMarks
         return coherent;
     }
 
-    private static void ForNeighbours(int p, int width, int height, Action<int> visit)
+    /// <summary>Writes the indices of pixel <paramref name="p"/>'s 8-neighbours inside the photo to <paramref name="into"/> (8 long) and returns how many.</summary>
+    private static int Neighbours(int p, int width, int height, Span<int> into)
     {
-        int x = p % width, y = p / width;
+        int x = p % width, y = p / width, count = 0;
         for (int dy = -1; dy <= 1; dy++)
         {
             for (int dx = -1; dx <= 1; dx++)
@@ -772,10 +778,12 @@ public static class BlendMarks
                 int nx = x + dx, ny = y + dy;
                 if ((dx != 0 || dy != 0) && (uint)nx < (uint)width && (uint)ny < (uint)height)
                 {
-                    visit((ny * width) + nx);
+                    into[count++] = (ny * width) + nx;
                 }
             }
         }
+
+        return count;
     }
 
     /// <summary>
