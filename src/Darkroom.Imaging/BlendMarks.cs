@@ -616,8 +616,8 @@ public static class BlendMarks
 
     /// <summary>
     /// The mark's opacity is a peak in the histogram of fractions (its fully covered pixels share it, while the photo's
-    /// detail thins out from zero); the pixels near the peak in pieces of some size are the mark's cores, grown into
-    /// their neighbours with a smaller fraction of the same sign (the strokes' soft edges).
+    /// detail thins out from zero); the pixels near the peak are the mark's cores when one of their pieces is of some
+    /// size, grown into their neighbours with a smaller fraction of the same sign (the strokes' soft edges).
     /// </summary>
     private static (bool[] Kept, double Alpha, int Pieces)? Select(double[] alpha, int width, int height)
     {
@@ -639,8 +639,9 @@ public static class BlendMarks
         int[] label = new int[alpha.Length];
         bool[] kept = new bool[alpha.Length];
         var stack = new Stack<int>();
+        var cores = new Stack<int>();
         int minPiece = Math.Max(8, alpha.Length / 3000), pieces = 0;
-        var piece = new List<int>();
+        bool markSized = false;
         Span<int> around = stackalloc int[8];
         for (int start = 0; start < alpha.Length; start++)
         {
@@ -649,13 +650,14 @@ public static class BlendMarks
                 continue;
             }
 
-            piece.Clear();
+            int size = 0;
             label[start] = 1;
             stack.Push(start);
             while (stack.Count > 0)
             {
                 int p = stack.Pop();
-                piece.Add(p);
+                cores.Push(p);
+                size++;
                 foreach (int n in around[..Neighbours(p, width, height, around)])
                 {
                     if (label[n] == 0 && Math.Abs(alpha[n] - mark) <= 0.1)
@@ -666,27 +668,35 @@ public static class BlendMarks
                 }
             }
 
-            if (piece.Count >= minPiece)
-            {
-                pieces++;
-                foreach (int p in piece)
-                {
-                    kept[p] = true;
-                    stack.Push(p);
-                }
-            }
+            pieces++;
+            markSized |= size >= minPiece;
+        }
+
+        // Once one piece is the size of a mark's stroke, every piece at its opacity is kept: where the mark crosses busy
+        // ground its strokes break into specks, and those are the seeds the completion follows them from. Dropping the
+        // pieces under the size (as a walk that re-counted earlier pieces into later ones had been meant to) measured
+        // logo recall min 0.63 against 0.85 and auto-mask PSNR 32.1 / 30.5 dB against 32.4 / 30.7 on the watermark
+        // benchmark, for less harm around the astronaut's logo (5.0 % of the photo changed against 9.2 %).
+        if (!markSized)
+        {
+            return null;
+        }
+
+        foreach (int p in cores)
+        {
+            kept[p] = true;
         }
 
         // Soft edges: neighbours of the cores whose fraction has the mark's sign but less of it.
-        while (stack.Count > 0)
+        while (cores.Count > 0)
         {
-            int p = stack.Pop();
+            int p = cores.Pop();
             foreach (int n in around[..Neighbours(p, width, height, around)])
             {
                 if (!kept[n] && alpha[n] >= mark * 0.35 && alpha[n] <= mark + 0.2)
                 {
                     kept[n] = true;
-                    stack.Push(n);
+                    cores.Push(n);
                 }
             }
         }
