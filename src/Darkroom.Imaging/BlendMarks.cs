@@ -702,7 +702,7 @@ public static class BlendMarks
         }
 
         int total = kept.Count(k => k);
-        return pieces == 0 || total > alpha.Length / 4 ? null : (kept, mark, pieces);
+        return total > alpha.Length / 4 ? null : (kept, mark, pieces);
     }
 
     private const double Low = 0.15, Step = 0.01;

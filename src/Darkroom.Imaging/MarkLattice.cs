@@ -335,7 +335,8 @@ public static class MarkLattice
                 }
             }
 
-            if (looked < 2 || (looked == 2 ? set < 2 : (looked < MinInstances || set * 2 < looked)))
+            bool repeats = looked == 2 ? set == 2 : looked >= MinInstances && set * 2 >= looked;
+            if (!repeats)
             {
                 mask[i] = 0;
             }

@@ -202,8 +202,8 @@ public static class RepeatedMark
 
             // Where only two instances lie in the photo (a symbol at the start of a line that the photo's edge cuts
             // off elsewhere), the median cannot outvote the photo; in the blend map both must show the mark and
-            // agree on its opacity, which texture beside two lattice points seldom does.
-            // They count as not kept in the agreement that tells a mark from texture: that needs the median.
+            // agree on its opacity, which texture beside two lattice points seldom does. Such pixels count as not
+            // kept in the agreement below that tells a mark from texture: that needs the median.
             if (looked < MarkLattice.MinInstances)
             {
                 bool pair = looked == 2 && blendSign is not null && shown == 2 && high - low <= PairAgreement;
