@@ -9,7 +9,7 @@ using Darkroom.Bench;
 //        [--model isnet] [--url http://localhost:7071] [--key <X-API-Key>] [--server-pid PID] [--models ./models]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --inpaint [--repeat N]   (Telea vs cv2.inpaint)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --watermark [--out DIR] [--models ./models]  (de-blending vs cv2 Telea)
-//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --throughput --url URL --server-pid PID  (against @imgly/background-removal-node)
+//        or: dotnet run -c Release --project bench/Darkroom.Bench -- --throughput --url URL --server-pid PID [--no-anchor]  (against @imgly/background-removal-node)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --session-memory [--models ./models]  (ISNet session memory per ORT setting)
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --soak --url URL --server-pid PID [--jobs 500] [--in-flight 4] [--idle 120]
 //        or: dotnet run -c Release --project bench/Darkroom.Bench -- --cutout [--out DIR] [--per-type N] [--reuse] [--no-timing]  (ISNet vs refined, exact alpha)
@@ -81,7 +81,7 @@ if (args.Contains("--throughput"))
         return 2;
     }
 
-    return await ThroughputBench.RunAsync(run.Url, run.ServerPid.Value, run.Key);
+    return await ThroughputBench.RunAsync(run.Url, run.ServerPid.Value, run.Key, anchor: !args.Contains("--no-anchor"));
 }
 
 if (args.Contains("--inpaint"))

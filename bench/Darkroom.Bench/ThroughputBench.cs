@@ -19,7 +19,8 @@ internal static class ThroughputBench
     private static readonly double[] Megapixels = [1, 4, 12];
     private static readonly int[] Concurrencies = [1, 2];
 
-    public static async Task<int> RunAsync(string url, int pid, string key)
+    /// <param name="anchor">False to time the server alone (comparing its settings; no ratios are printed).</param>
+    public static async Task<int> RunAsync(string url, int pid, string key, bool anchor = true)
     {
         string folder = Path.Combine(Path.GetTempPath(), "darkroom-throughput");
         Directory.CreateDirectory(folder);
@@ -41,18 +42,18 @@ internal static class ThroughputBench
             }
         }
 
-        string anchor = Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "bench", "anchor");
-        if (!Directory.Exists(Path.Combine(anchor, "node_modules", "@imgly")))
+        string anchorFolder = Path.Combine(Darkroom.Testing.RepoPaths.RepoRoot, "bench", "anchor");
+        if (anchor && !Directory.Exists(Path.Combine(anchorFolder, "node_modules", "@imgly")))
         {
             Console.WriteLine("installing the anchor (npm, --ignore-scripts) into bench/anchor ...");
-            Run("npm", anchor, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]);
+            Run("npm", anchorFolder, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]);
         }
 
         Console.WriteLine($"photos: {files.Count} ({string.Join(", ", Megapixels)} MP x {Photos.Length}), machine {Environment.ProcessorCount} cores");
         var rows = new List<(string Who, int Concurrency, double PerSecond, double PeakMiB)>();
-        foreach (int c in Concurrencies)
+        foreach (int c in anchor ? Concurrencies : [])
         {
-            string json = Run("node", anchor, ["imgly.mjs", "--concurrency", c.ToString(CultureInfo.InvariantCulture), .. files]);
+            string json = Run("node", anchorFolder, ["imgly.mjs", "--concurrency", c.ToString(CultureInfo.InvariantCulture), .. files]);
             using JsonDocument doc = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
             double seconds = doc.RootElement.GetProperty("seconds").GetDouble();
             rows.Add(("anchor (imgly, Node)", c, files.Count / seconds, doc.RootElement.GetProperty("peakRssMiB").GetDouble()));
@@ -88,6 +89,11 @@ internal static class ThroughputBench
             }));
             rows.Add(("Darkroom (HTTP, server)", c, files.Count / total.Elapsed.TotalSeconds, PeakMiB(pid)));
             Print(rows[^1]);
+        }
+
+        if (!anchor)
+        {
+            return 0;
         }
 
         (string _, int _, double anchorRate, double anchorPeak) = rows.Where(r => r.Who.StartsWith("anchor", StringComparison.Ordinal)).MaxBy(r => r.PerSecond);

@@ -61,11 +61,17 @@ public sealed class InferenceOptions
     [Required]
     public string DefaultSegmentationModel { get; set; } = "isnet";
 
-    /// <summary>Models loaded and warmed up at start, so the first job does not pay for it.</summary>
     /// <summary>Catalog id of the inpainting model used by remove-watermark when installed (model <c>auto</c> or <c>lama</c>).</summary>
     [Required]
     public string InpaintingModel { get; set; } = "lama";
 
+    /// <summary>Models loaded and warmed up at start, so the first job does not pay for it.</summary>
     /// <remarks>Comma-separated catalog ids; empty loads nothing up front.</remarks>
     public string Preload { get; set; } = "isnet";
+
+    /// <summary>
+    /// Whether ONNX Runtime's threads spin between operators waiting for the next one (its own default) instead of
+    /// sleeping: a spinning thread holds its core while another job's decode, refinement or encoding waits for it.
+    /// </summary>
+    public bool IntraOpSpinning { get; set; }
 }

@@ -106,6 +106,8 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
             InterOpNumThreads = _options.InterOpThreads,
             EnableCpuMemArena = _options.CpuMemoryArena,
         };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.IntraOpSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", _options.IntraOpSpinning ? "1" : "0");
 
         string requested = _options.ExecutionProvider;
         provider = new ExecutionProviderStatus(requested, "cpu", null);
