@@ -56,7 +56,7 @@ internal static class WatermarkBench
                 double opacity = opacities[o++ % opacities.Length];
                 using Image coverage = Coverage(layout, clean.Width, clean.Height);
                 using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
-                using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+                using Image marked = TestImages.WhiteOver(clean, alpha);
                 byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
                 byte[] mask = (byte[])truth.Clone();
                 MaskOps.Dilate(mask, clean.Width, clean.Height, 2);

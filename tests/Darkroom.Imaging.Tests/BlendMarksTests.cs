@@ -20,7 +20,7 @@ public sealed class BlendMarksTests
         using Image logo = ring.Insert(letter, ((diameter + 4) - letter.Width) / 2, ((diameter + 4) - letter.Height) / 2);
         using Image coverage = logo.Embed((clean.Width - logo.Width) / 2, (clean.Height - logo.Height) / 2, clean.Width, clean.Height, extend: Enums.Extend.Black);
         using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * opacity;
-        Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        Image marked = TestImages.WhiteOver(clean, alpha);
         return (marked, (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
     }
 
@@ -129,7 +129,7 @@ public sealed class BlendMarksTests
         int left = width - text.Width - (width / 30), top = height - text.Height - (height / 30);
         using Image coverage = text.Embed(left, top, width, height, extend: Enums.Extend.Black);
         using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.4;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        using Image marked = TestImages.WhiteOver(clean, alpha);
         byte[] truth = (coverage > 128).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         int boxLeft = left + (int)(text.Width * 0.4), first = left + (int)(text.Width * 0.25);
         byte[] mask = new byte[truth.Length];
@@ -169,7 +169,7 @@ public sealed class BlendMarksTests
         int left = 40, top = 200;
         using Image coverage = text.Embed(left, top, clean.Width, clean.Height, extend: Enums.Extend.Black);
         using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * clean.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        using Image marked = TestImages.WhiteOver(clean, alpha);
         byte[] truth = (coverage > 128).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         int half = left + (text.Width / 2);
         byte[] mask = new byte[truth.Length];

@@ -90,7 +90,7 @@ public sealed class RepeatedMarkTests
         using (coverage)
         {
             using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
-            using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+            using Image marked = TestImages.WhiteOver(photo, alpha);
             byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
 
             RepeatedMark.Found? found = RepeatedMark.Find(marked);
@@ -124,7 +124,7 @@ public sealed class RepeatedMarkTests
         using (coverage)
         {
             using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
-            using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+            using Image marked = TestImages.WhiteOver(photo, alpha);
             byte[] truth = (coverage > 127).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
 
             RepeatedMark.Found? found = RepeatedMark.Find(marked);

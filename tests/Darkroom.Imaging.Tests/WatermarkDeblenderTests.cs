@@ -109,7 +109,7 @@ public sealed class WatermarkDeblenderTests
         using Image cell = rotated.Embed(0, 0, rotated.Width + (size * 3), rotated.Height + (size * 2), extend: Enums.Extend.Black);
         using Image coverage = cell.Replicate((width / cell.Width) + 2, (height / cell.Height) + 2).Crop(cell.Width / 3, cell.Height / 3, width, height);
         using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.6;
-        using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+        using Image marked = TestImages.WhiteOver(photo, alpha);
         byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         byte[] mask = (byte[])truth.Clone();
         MaskOps.Dilate(mask, width, height, 2);

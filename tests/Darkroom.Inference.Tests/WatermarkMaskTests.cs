@@ -58,7 +58,7 @@ public sealed class WatermarkMaskTests
         using (coverage)
         {
             using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.6;
-            using Image blended = ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+            using Image blended = TestImages.WhiteOver(photo, alpha);
             using Image marked = ImageDecoder.DecodeUpright(blended.JpegsaveBuffer(q: 90));
             byte[] truth = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
 

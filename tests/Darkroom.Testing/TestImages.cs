@@ -60,6 +60,10 @@ public static class TestImages
         return (rgb.PngsaveBuffer(compression: 1), clean, exact.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>());
     }
 
+    /// <summary>White blended over <paramref name="photo"/> at <paramref name="alpha"/> (a float image, 0–1), rounded to bytes: J = α·255 + (1 − α)·I.</summary>
+    public static Image WhiteOver(Image photo, Image alpha) =>
+        ((alpha * 255.0) + ((1.0 - alpha) * photo.Cast(Enums.BandFormat.Float))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar);
+
     /// <summary>The text of the watermark benchmark's stock marks.</summary>
     public const string StockMark = "© SAMPLE STOCK";
 
