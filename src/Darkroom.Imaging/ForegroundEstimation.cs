@@ -18,8 +18,9 @@ internal static class ForegroundEstimation
     /// the image): the solve then starts from them at that size instead of from one pixel, so that pieces of one photo
     /// solved apart (tiles) share their large-scale colours and meet without a seam.
     /// </param>
+    /// <param name="scratch">Where the planes come from (a tile worker's), or null for new arrays.</param>
     /// <returns>F as three planes, the same size.</returns>
-    public static float[][] Solve(float[][] image, float[] alpha, int width, int height, (float[][] F, float[][] B)? start = null)
+    public static float[][] Solve(float[][] image, float[] alpha, int width, int height, (float[][] F, float[][] B)? start = null, Scratch? scratch = null)
     {
         int levels = (int)Math.Ceiling(Math.Log2(Math.Max(2, Math.Max(width, height))));
         float[][] f = new float[3][], b = new float[3][];
@@ -58,17 +59,17 @@ internal static class ForegroundEstimation
         {
             int lw = Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
             int lh = Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
-            float[] a = Nearest(alpha, width, height, lw, lh);
+            float[] a = Nearest(alpha, width, height, lw, lh, scratch);
             float[][] img = new float[3][];
             for (int c = 0; c < 3; c++)
             {
-                img[c] = Nearest(image[c], width, height, lw, lh);
-                f[c] = Nearest(f[c], pw, ph, lw, lh);
-                b[c] = Nearest(b[c], pw, ph, lw, lh);
+                img[c] = Nearest(image[c], width, height, lw, lh, scratch);
+                f[c] = Nearest(f[c], pw, ph, lw, lh, scratch);
+                b[c] = Nearest(b[c], pw, ph, lw, lh, scratch);
             }
 
             int iterations = lw <= 32 && lh <= 32 ? 10 : 2;
-            bool[]? active = lw <= 32 && lh <= 32 ? null : Active(a, lw, lh);
+            bool[]? active = lw <= 32 && lh <= 32 ? null : Active(a, lw, lh, scratch);
             for (int k = 0; k < iterations; k++)
             {
                 Relax(img, a, f, b, lw, lh, active);
@@ -89,16 +90,16 @@ internal static class ForegroundEstimation
     /// itself there, or does not matter, and the level below already carried it up; relaxing it again changes nothing
     /// that is kept.
     /// </summary>
-    private static bool[] Active(float[] alpha, int width, int height)
+    private static bool[] Active(float[] alpha, int width, int height, Scratch? scratch)
     {
-        byte[] partial = new byte[alpha.Length];
+        byte[] partial = Scratch.Plane<byte>(scratch, alpha.Length);
         for (int i = 0; i < alpha.Length; i++)
         {
             partial[i] = alpha[i] is > 0f and < 1f ? (byte)255 : (byte)0;
         }
 
-        MaskOps.Dilate(partial, width, height, 2);
-        bool[] active = new bool[alpha.Length];
+        MaskOps.Dilate(partial, width, height, 2, scratch);
+        bool[] active = Scratch.Plane<bool>(scratch, alpha.Length);
         for (int i = 0; i < alpha.Length; i++)
         {
             active[i] = partial[i] != 0;
@@ -160,14 +161,14 @@ internal static class ForegroundEstimation
         }
     }
 
-    private static float[] Nearest(float[] plane, int width, int height, int toWidth, int toHeight)
+    private static float[] Nearest(float[] plane, int width, int height, int toWidth, int toHeight, Scratch? scratch)
     {
         if (width == toWidth && height == toHeight)
         {
             return plane;
         }
 
-        float[] scaled = new float[toWidth * toHeight];
+        float[] scaled = Scratch.Plane<float>(scratch, toWidth * toHeight);
         for (int y = 0; y < toHeight; y++)
         {
             int sy = Math.Min(height - 1, (int)((long)y * height / toHeight));

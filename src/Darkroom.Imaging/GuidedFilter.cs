@@ -14,17 +14,18 @@ internal static class GuidedFilter
     /// </summary>
     /// <param name="guide">Three planes, values in 0–1, <paramref name="width"/> x <paramref name="height"/>.</param>
     /// <param name="input">The plane to filter, the same size.</param>
-    public static float[] Apply(float[][] guide, float[] input, int width, int height, int radius, float epsilon, int subsample)
+    /// <param name="scratch">Where the planes come from (a tile worker's), or null for new arrays.</param>
+    public static float[] Apply(float[][] guide, float[] input, int width, int height, int radius, float epsilon, int subsample, Scratch? scratch = null)
     {
         int sw = (width + subsample - 1) / subsample, sh = (height + subsample - 1) / subsample, n = sw * sh;
-        float[] r = Shrink(guide[0], width, height, subsample), g = Shrink(guide[1], width, height, subsample), b = Shrink(guide[2], width, height, subsample);
-        float[] p = Shrink(input, width, height, subsample);
+        float[] r = Shrink(guide[0], width, height, subsample, scratch), g = Shrink(guide[1], width, height, subsample, scratch), b = Shrink(guide[2], width, height, subsample, scratch);
+        float[] p = Shrink(input, width, height, subsample, scratch);
         int rs = Math.Max(1, radius / subsample);
-        float[] scratch = new float[n];
-        float[] mr = Product(r, null, scratch, sw, sh, rs), mg = Product(g, null, scratch, sw, sh, rs), mb = Product(b, null, scratch, sw, sh, rs), mp = Product(p, null, scratch, sw, sh, rs);
-        float[] mrp = Product(r, p, scratch, sw, sh, rs), mgp = Product(g, p, scratch, sw, sh, rs), mbp = Product(b, p, scratch, sw, sh, rs);
-        float[] rr = Product(r, r, scratch, sw, sh, rs), rg = Product(r, g, scratch, sw, sh, rs), rb = Product(r, b, scratch, sw, sh, rs);
-        float[] gg = Product(g, g, scratch, sw, sh, rs), gb = Product(g, b, scratch, sw, sh, rs), bb = Product(b, b, scratch, sw, sh, rs);
+        var box = new Box(Scratch.Plane<float>(scratch, n), new double[sw], sw, sh, rs, scratch);
+        float[] mr = box.Product(r, null), mg = box.Product(g, null), mb = box.Product(b, null), mp = box.Product(p, null);
+        float[] mrp = box.Product(r, p), mgp = box.Product(g, p), mbp = box.Product(b, p);
+        float[] rr = box.Product(r, r), rg = box.Product(r, g), rb = box.Product(r, b);
+        float[] gg = box.Product(g, g), gb = box.Product(g, b), bb = box.Product(b, b);
 
         // Per window: solve (Σ + εU) a = cov(I, p); b = mean(p) − a·mean(I). The planes are reused for a and b.
         for (int i = 0; i < n; i++)
@@ -46,11 +47,11 @@ internal static class GuidedFilter
             mp[i] = (float)(mp[i] - (ar * mr[i]) - (ag * mg[i]) - (ab * mb[i]));
         }
 
-        BoxMean(rr, scratch, sw, sh, rs);
-        BoxMean(gg, scratch, sw, sh, rs);
-        BoxMean(bb, scratch, sw, sh, rs);
-        BoxMean(mp, scratch, sw, sh, rs);
-        float[] output = new float[width * height];
+        box.Mean(rr);
+        box.Mean(gg);
+        box.Mean(bb);
+        box.Mean(mp);
+        float[] output = Scratch.Plane<float>(scratch, width * height);
         float[] fr = guide[0], fg = guide[1], fb = guide[2];
         for (int y = 0; y < height; y++)
         {
@@ -77,28 +78,34 @@ internal static class GuidedFilter
         return output;
     }
 
-    /// <summary>The window mean of a plane, or of the product of two.</summary>
-    private static float[] Product(float[] a, float[]? b, float[] scratch, int width, int height, int radius)
+    /// <summary>Window means over one plane size, sharing their work buffers.</summary>
+    private readonly record struct Box(float[] Work, double[] Sums, int Width, int Height, int Radius, Scratch? Scratch)
     {
-        float[] plane = new float[a.Length];
-        if (b is null)
+        /// <summary>The window mean of a plane, or of the product of two, as a new plane.</summary>
+        public float[] Product(float[] a, float[]? b)
         {
-            Array.Copy(a, plane, a.Length);
-        }
-        else
-        {
-            for (int i = 0; i < plane.Length; i++)
+            float[] plane = Imaging.Scratch.Plane<float>(Scratch, a.Length);
+            if (b is null)
             {
-                plane[i] = a[i] * b[i];
+                Array.Copy(a, plane, a.Length);
             }
+            else
+            {
+                for (int i = 0; i < plane.Length; i++)
+                {
+                    plane[i] = a[i] * b[i];
+                }
+            }
+
+            Mean(plane);
+            return plane;
         }
 
-        BoxMean(plane, scratch, width, height, radius);
-        return plane;
+        public void Mean(float[] plane) => BoxMean(plane, Work, Width, Height, Radius, Sums);
     }
 
     /// <summary>The plane shrunk by a whole factor, each output the mean of its block (partial blocks at the edges too).</summary>
-    private static float[] Shrink(float[] plane, int width, int height, int factor)
+    private static float[] Shrink(float[] plane, int width, int height, int factor, Scratch? scratch)
     {
         if (factor == 1)
         {
@@ -106,8 +113,8 @@ internal static class GuidedFilter
         }
 
         int sw = (width + factor - 1) / factor, sh = (height + factor - 1) / factor;
-        float[] sum = new float[sw * sh];
-        int[] count = new int[sw * sh];
+        float[] sum = Scratch.Plane<float>(scratch, sw * sh, clear: true);
+        int[] count = Scratch.Plane<int>(scratch, sw * sh, clear: true);
         for (int y = 0; y < height; y++)
         {
             int row = (y / factor) * sw;
@@ -127,7 +134,8 @@ internal static class GuidedFilter
     }
 
     /// <summary>The mean over the (2r + 1)² window clipped to the plane, in place; <paramref name="scratch"/> is the same size.</summary>
-    public static void BoxMean(float[] plane, float[] scratch, int width, int height, int radius)
+    /// <param name="sums">Column sums, <paramref name="width"/> long (any contents), or null for a new array.</param>
+    public static void BoxMean(float[] plane, float[] scratch, int width, int height, int radius, double[]? sums = null)
     {
         for (int y = 0; y < height; y++)
         {
@@ -155,7 +163,15 @@ internal static class GuidedFilter
             }
         }
 
-        double[] sums = new double[width];
+        if (sums is null)
+        {
+            sums = new double[width];
+        }
+        else
+        {
+            Array.Clear(sums, 0, width);
+        }
+
         for (int y = 0; y < Math.Min(radius, height); y++)
         {
             for (int x = 0; x < width; x++)

@@ -82,14 +82,17 @@ public static class MaskOps
     /// Grows the mask by <paramref name="radius"/> pixels, in place, in linear time: a 3-4 chamfer distance
     /// transform (within a few percent of Euclidean), so the growth is round rather than square.
     /// </summary>
-    public static void Dilate(Span<byte> mask, int width, int height, int radius)
+    public static void Dilate(Span<byte> mask, int width, int height, int radius) => Dilate(mask, width, height, radius, null);
+
+    /// <summary>As <see cref="Dilate(Span{byte}, int, int, int)"/>, its distances in a plane from <paramref name="scratch"/>.</summary>
+    internal static void Dilate(Span<byte> mask, int width, int height, int radius, Scratch? scratch)
     {
         if (radius <= 0)
         {
             return;
         }
 
-        int[] distance = new int[width * height];
+        int[] distance = Scratch.Plane<int>(scratch, width * height);
         for (int i = 0; i < distance.Length; i++)
         {
             distance[i] = mask[i] != 0 ? 0 : Far;

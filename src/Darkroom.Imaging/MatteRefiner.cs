@@ -71,10 +71,12 @@ public static class MatteRefiner
         var job = new Job(pixels, coarse, alpha, width, height, settings, sides);
         int across = (width + Tile - 1) / Tile, down = (height + Tile - 1) / Tile;
         var colours = new (int X, int Y, int W, int H, byte[] Rgb)?[across * down];
-        Parallel.For(0, across * down, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t =>
+        Parallel.For(0, across * down, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new Scratch(), (t, _, scratch) =>
         {
-            colours[t] = job.RefineTile((t % across) * Tile, (t / across) * Tile);
-        });
+            scratch.Reset();
+            colours[t] = job.RefineTile((t % across) * Tile, (t / across) * Tile, scratch);
+            return scratch;
+        }, _ => { });
 
         // The band's colours replace the photo's mixed ones only after every tile has read the photo.
         foreach ((int X, int Y, int W, int H, byte[] Rgb)? patch in colours)
@@ -116,7 +118,8 @@ public static class MatteRefiner
         private readonly int margin = settings.Band + (2 * settings.Radius) + 4;
 
         /// <summary>Writes the tile's alpha; returns its band colours (the tile's core, RGB), or null when it has no band.</summary>
-        public (int X, int Y, int W, int H, byte[] Rgb)? RefineTile(int x0, int y0)
+        /// <param name="scratch">The worker's planes, valid until its next tile.</param>
+        public (int X, int Y, int W, int H, byte[] Rgb)? RefineTile(int x0, int y0, Scratch scratch)
         {
             int cw = Math.Min(Tile, width - x0), ch = Math.Min(Tile, height - y0);
             int ex = Math.Max(0, x0 - margin), ey = Math.Max(0, y0 - margin);
@@ -146,10 +149,10 @@ public static class MatteRefiner
             }
 
             int n = ew * eh;
-            float[] m = new float[n];
-            float[][] guide = [new float[n], new float[n], new float[n]];
+            float[] m = scratch.Take<float>(n);
+            float[][] guide = [scratch.Take<float>(n), scratch.Take<float>(n), scratch.Take<float>(n)];
             // Complements of the confident sets, grown by the band: what is left unset is confident.
-            byte[] notSure = new byte[n], notBack = new byte[n];
+            byte[] notSure = scratch.Take<byte>(n), notBack = scratch.Take<byte>(n);
             for (int y = 0; y < eh; y++)
             {
                 int src = ((ey + y) * width) + ex;
@@ -167,24 +170,24 @@ public static class MatteRefiner
                 }
             }
 
-            MaskOps.Dilate(notSure, ew, eh, settings.Band);
-            MaskOps.Dilate(notBack, ew, eh, settings.Band);
+            MaskOps.Dilate(notSure, ew, eh, settings.Band, scratch);
+            MaskOps.Dilate(notBack, ew, eh, settings.Band, scratch);
             // The filter's input is the matte with the confident sides set to exactly 0 and 1, so that a translucent
             // interior does not pull the band's fit towards translucence.
             Constrain(m, notSure, notBack);
-            float[] solved = GuidedFilter.Apply(guide, m, ew, eh, settings.Radius, (float)settings.Epsilon, settings.Subsample);
+            float[] solved = GuidedFilter.Apply(guide, m, ew, eh, settings.Radius, (float)settings.Epsilon, settings.Subsample, scratch);
             if (sides is not null)
             {
                 Project(guide, m, notSure, notBack, solved, ex, ey, ew, eh);
             }
 
-            float[] a = new float[n];
+            float[] a = scratch.Take<float>(n);
             for (int i = 0; i < n; i++)
             {
                 a[i] = notSure[i] == 0 ? 1f : notBack[i] == 0 ? 0f : Math.Clamp(solved[i], 0f, 1f);
             }
 
-            float[][] foreground = ForegroundEstimation.Solve(guide, a, ew, eh, sides is null ? null : Guess(guide, ex, ey, ew, eh));
+            float[][] foreground = ForegroundEstimation.Solve(guide, a, ew, eh, sides is null ? null : Guess(guide, ex, ey, ew, eh, scratch), scratch);
             byte[] rgb = new byte[cw * ch * 3];
             for (int y = 0; y < ch; y++)
             {
@@ -213,10 +216,11 @@ public static class MatteRefiner
         }
 
         /// <summary>The side colours as the foreground estimation's first guess over the tile, on its coarse grid; the photo where they are unknown.</summary>
-        private (float[][] F, float[][] B) Guess(float[][] guide, int ex, int ey, int w, int h)
+        private (float[][] F, float[][] B) Guess(float[][] guide, int ex, int ey, int w, int h, Scratch scratch)
         {
             (int gw, int gh) = ForegroundEstimation.StartSize(w, h);
-            float[][] f = [new float[gw * gh], new float[gw * gh], new float[gw * gh]], b = [new float[gw * gh], new float[gw * gh], new float[gw * gh]];
+            float[][] f = [scratch.Take<float>(gw * gh), scratch.Take<float>(gw * gh), scratch.Take<float>(gw * gh)];
+            float[][] b = [scratch.Take<float>(gw * gh), scratch.Take<float>(gw * gh), scratch.Take<float>(gw * gh)];
             Span<float> fore = stackalloc float[3], back = stackalloc float[3];
             for (int y = 0; y < gh; y++)
             {

@@ -30,6 +30,10 @@ public sealed class InferenceOptions
     [Range(0, 256)]
     public int InterOpThreads { get; set; }
 
+    /// <summary>ONNX Runtime's executor: <c>sequential</c> (one operator at a time) or <c>parallel</c> (independent operators side by side on the inter-op threads).</summary>
+    [RegularExpression("^(sequential|parallel)$")]
+    public string ExecutionMode { get; set; } = "sequential";
+
     /// <summary>
     /// ONNX Runtime's CPU arena keeps the largest activations allocated between runs, so memory never goes back after
     /// a burst. Off by default: measured on ISNet fp32, 2 cores, one process (<c>bench</c>: ortm figures in the

@@ -1,10 +1,10 @@
-using System.Buffers;
 using System.Diagnostics;
 using Darkroom.Core.Errors;
 using Darkroom.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using NetVips;
 
 namespace Darkroom.Inference;
@@ -109,43 +109,45 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     private static Image Run(LoadedModel model, byte[] rgb)
     {
         ModelInputSpec spec = model.Spec.Input;
-        int width = spec.Width, height = spec.Height, count = 3 * width * height;
-        long[] shape = [1, 3, height, width];
-        float[] tensor = ArrayPool<float>.Shared.Rent(count);
-        try
+        int width = spec.Width, height = spec.Height;
+        using OrtValue inputValue = Input(model, rgb);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [spec.Name], [inputValue], [model.Spec.Output]);
+        OrtValue output = outputs[0];
+        if (!model.OutputIsHalf)
         {
-            TensorBuilder.ToNchw(rgb, width, height, spec.Normalization, tensor);
-            using OrtValue inputValue = model.InputIsHalf
-                ? OrtValue.CreateTensorValueFromMemory(ToHalf(tensor.AsSpan(0, count)), shape)
-                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, count), shape);
-            using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [spec.Name], [inputValue], [model.Spec.Output]);
-            OrtValue output = outputs[0];
-            if (!model.OutputIsHalf)
-            {
-                return Matte.FromProbabilities(output.GetTensorDataAsSpan<float>()[..(width * height)], width, height);
-            }
-
-            ReadOnlySpan<Float16> half = output.GetTensorDataAsSpan<Float16>();
-            float[] probabilities = ArrayPool<float>.Shared.Rent(width * height);
-            try
-            {
-                for (int i = 0; i < width * height; i++)
-                {
-                    probabilities[i] = (float)half[i];
-                }
-
-                return Matte.FromProbabilities(probabilities.AsSpan(0, width * height), width, height);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(probabilities);
-            }
+            return Matte.FromProbabilities(output.GetTensorDataAsSpan<float>()[..(width * height)], width, height);
         }
-        finally
+
+        ReadOnlySpan<Float16> half = output.GetTensorDataAsSpan<Float16>();
+        float[] probabilities = new float[width * height];
+        for (int i = 0; i < probabilities.Length; i++)
         {
-            ArrayPool<float>.Shared.Return(tensor);
+            probabilities[i] = (float)half[i];
         }
+
+        return Matte.FromProbabilities(probabilities, width, height);
+    }
+
+    /// <summary>
+    /// The input tensor. A float one is allocated by ONNX Runtime, in the native heap its pass then frees into: rented
+    /// from the shared array pool, the 12 MiB tensor sat in 16 MiB buckets the pool kept per core (three of them, 48 MiB
+    /// of the managed heap held for good).
+    /// </summary>
+    private static OrtValue Input(LoadedModel model, byte[] rgb)
+    {
+        ModelInputSpec spec = model.Spec.Input;
+        long[] shape = [1, 3, spec.Height, spec.Width];
+        if (model.InputIsHalf)
+        {
+            float[] values = new float[3 * spec.Width * spec.Height];
+            TensorBuilder.ToNchw(rgb, spec.Width, spec.Height, spec.Normalization, values);
+            return OrtValue.CreateTensorValueFromMemory(ToHalf(values), shape);
+        }
+
+        OrtValue tensor = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
+        TensorBuilder.ToNchw(rgb, spec.Width, spec.Height, spec.Normalization, tensor.GetTensorMutableDataAsSpan<float>());
+        return tensor;
     }
 
     private static Float16[] ToHalf(ReadOnlySpan<float> values)

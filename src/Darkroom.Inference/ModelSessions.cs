@@ -101,7 +101,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
                 _ => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
             },
             EnableMemoryPattern = _options.MemoryPattern,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            ExecutionMode = _options.ExecutionMode == "parallel" ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = _options.IntraOpThreads > 0 ? _options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = _options.InterOpThreads,
             EnableCpuMemArena = _options.CpuMemoryArena,

@@ -1,6 +1,6 @@
-using System.Buffers;
 using Darkroom.Imaging;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using NetVips;
 
 namespace Darkroom.Inference;
@@ -32,20 +32,13 @@ public sealed class TextDetector(ModelSessions sessions)
         using Image sized = rgb.ThumbnailImage(w, height: h, size: Enums.Size.Force);
         byte[] pixels = sized.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
 
-        float[] tensor = ArrayPool<float>.Shared.Rent(3 * w * h);
-        try
-        {
-            TensorBuilder.ToNchw(pixels, w, h, model.Spec.Input.Normalization, tensor);
-            using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, 3 * w * h), [1, 3, h, w]);
-            using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
-            ReadOnlySpan<float> probability = outputs[0].GetTensorDataAsSpan<float>()[..(w * h)];
-            return Boxes(probability, w, h, (double)photo.Width / w, (double)photo.Height / h);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(tensor);
-        }
+        // Allocated by ONNX Runtime (native, freed with the value) rather than rented: the pool keeps what it lends.
+        using OrtValue input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, 3, h, w]);
+        TensorBuilder.ToNchw(pixels, w, h, model.Spec.Input.Normalization, input.GetTensorMutableDataAsSpan<float>());
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
+        ReadOnlySpan<float> probability = outputs[0].GetTensorDataAsSpan<float>()[..(w * h)];
+        return Boxes(probability, w, h, (double)photo.Width / w, (double)photo.Height / h);
     }
 
     /// <summary>DB post-processing on a probability map; boxes scaled by (sx, sy) into photo pixels.</summary>
