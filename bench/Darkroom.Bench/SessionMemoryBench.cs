@@ -12,11 +12,12 @@ namespace Darkroom.Bench;
 /// </summary>
 internal static class SessionMemoryBench
 {
-    private static readonly (string Level, bool Arena, bool Pattern, bool KeepHeap)[] Settings =
+    private static readonly (string Level, bool Arena, bool Pattern, bool KeepHeap, bool Parallel)[] Settings =
     [
-        ("all", true, true, false), ("all", false, true, false), ("all", false, false, false),
-        ("extended", true, false, false), ("extended", false, true, false), ("extended", false, false, false),
-        ("all", false, false, true), ("extended", false, false, true),
+        ("all", true, true, false, false), ("all", false, true, false, false), ("all", false, false, false, false),
+        ("extended", true, false, false, false), ("extended", false, true, false, false), ("extended", false, false, false, false),
+        ("all", false, false, true, false), ("extended", false, false, true, false),
+        ("all", true, false, true, true),
     ];
 
     /// <summary>The allocator settings <c>run.sh</c> gives the server, as glibc reads them at start.</summary>
@@ -29,9 +30,9 @@ internal static class SessionMemoryBench
     {
         string model = Path.GetFullPath(Path.Combine(modelDirectory, "isnet-fp32.onnx"));
         Console.WriteLine($"ISNet fp32 session, {Environment.ProcessorCount} threads, three passes each; one process per row");
-        Console.WriteLine("| graph level | CPU arena | memory pattern | large blocks | RSS loaded | peak in passes | RSS after | ms per pass |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach ((string level, bool arena, bool pattern, bool keepHeap) in Settings)
+        Console.WriteLine("| graph level | CPU arena | memory pattern | executor | large blocks | RSS loaded | peak in passes | RSS after | ms per pass |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach ((string level, bool arena, bool pattern, bool keepHeap, bool parallel) in Settings)
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
             foreach ((string name, string value) in KeptHeap)
@@ -40,7 +41,7 @@ internal static class SessionMemoryBench
                 start.Environment[name] = keepHeap ? value : null;
             }
 
-            foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0" })
+            foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0", parallel ? "1" : "0" })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -54,7 +55,8 @@ internal static class SessionMemoryBench
     }
 
     /// <summary>One row, in this (child) process.</summary>
-    public static int RunOne(string model, string level, bool arena, bool pattern)
+    /// <param name="parallel">ONNX Runtime's parallel executor on one inter-op thread per core (the anchor's setting), threads not spinning.</param>
+    public static int RunOne(string model, string level, bool arena, bool pattern, bool parallel)
     {
         using var options = new SessionOptions
         {
@@ -62,8 +64,18 @@ internal static class SessionMemoryBench
             EnableMemoryPattern = pattern,
             GraphOptimizationLevel = level == "all" ? GraphOptimizationLevel.ORT_ENABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
             IntraOpNumThreads = Environment.ProcessorCount,
+            ExecutionMode = parallel ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = parallel ? Environment.ProcessorCount : 0,
         };
+        if (parallel)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+
         using var session = new InferenceSession(model, options);
+        // As the server does after a load: the graph's parsing scratch handed back before the first pass.
+        Darkroom.Inference.NativeHeap.Trim();
         long loaded = ProcStatus.RssKiB(Environment.ProcessId);
         ProcStatus.ResetPeak(Environment.ProcessId);
         float[] input = new float[3 * 1024 * 1024];
@@ -76,7 +88,7 @@ internal static class SessionMemoryBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
+            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(parallel ? "parallel" : "sequential")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
         return 0;
     }
 }

@@ -65,6 +65,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
 
         using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
         var session = new InferenceSession(path, sessionOptions);
+        NativeHeap.Trim();
 
         // A file the catalog describes wrongly is refused with the names it does have, not a crash at first use.
         string? missing = new[] { spec.Input.Name }.Concat(spec.ExtraInputs).FirstOrDefault(name => !session.InputMetadata.ContainsKey(name)) is { } input

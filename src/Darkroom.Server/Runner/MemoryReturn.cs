@@ -100,17 +100,7 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
         long before = Environment.WorkingSet;
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        if (OperatingSystem.IsLinux())
-        {
-            try
-            {
-                _ = malloc_trim(0);
-            }
-            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-            {
-                // Not glibc.
-            }
-        }
+        Darkroom.Inference.NativeHeap.Trim();
 
         return before - Environment.WorkingSet;
     }
@@ -162,7 +152,4 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int param, int value);
-
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int malloc_trim(nuint pad);
 }
