@@ -37,7 +37,14 @@ internal static class CutoutBench
         if (perType == 0)
         {
             // Timing only, on a set an earlier run left in the folder.
-            TimeRefinementAt12MP(segmenter, Path.Combine(folder, "fur-00.composite.jpg"));
+            string composite = Path.Combine(folder, "fur-00.composite.jpg");
+            if (!File.Exists(composite))
+            {
+                Console.Error.WriteLine($"--per-type 0 times a set an earlier run left in --out; {composite} is not there (run with --per-type 1 or more first).");
+                return 1;
+            }
+
+            TimeRefinementAt12MP(segmenter, composite);
             return 0;
         }
 
