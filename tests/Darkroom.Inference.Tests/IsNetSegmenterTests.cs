@@ -39,6 +39,36 @@ public sealed class IsNetSegmenterTests
     }
 
     /// <summary>
+    /// The memory-lean setting the README offers (the anchor's: parallel executor, graph level <c>all</c>, ONNX
+    /// Runtime's arena, two inter-op threads) runs the same weights: its matte of a real photo matches the default
+    /// session's to within rounding of the fused kernels.
+    /// </summary>
+    [TestMethod]
+    public async Task Segment_WithTheParallelExecutor_GivesTheDefaultSessionsMatte()
+    {
+        byte[] photo = File.ReadAllBytes(RepoPaths.TestData(TestImages.Cat));
+        using Segmentation expected = await Models.Segmenter(s_sessions).SegmentAsync(photo, null, TestContext.CancellationToken);
+        var options = new InferenceOptions
+        {
+            ModelDirectory = RepoPaths.Models,
+            ExecutionMode = "parallel",
+            GraphOptimization = "all",
+            CpuMemoryArena = true,
+            InterOpThreads = 2,
+        };
+        using var sessions = new ModelSessions(Models.Catalog, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelSessions>.Instance);
+        using Segmentation actual = await new IsNetSegmenter(sessions, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<IsNetSegmenter>.Instance)
+            .SegmentAsync(photo, null, TestContext.CancellationToken);
+
+        byte[] a = expected.Matte.WriteToMemory<byte>(), b = actual.Matte.WriteToMemory<byte>();
+        Assert.HasCount(a.Length, b);
+        int worst = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        TestContext.WriteLine($"largest difference {worst} of 255; subject pixels {a.Count(v => v >= 128)}");
+        Assert.IsLessThanOrEqualTo(2, worst);
+        Assert.IsGreaterThan(a.Length / 10, a.Count(v => v >= 128));
+    }
+
+    /// <summary>
     /// A small disc (radius 120) in a 2400x1600 photo: the first pass sees it about 100 model pixels across, so the
     /// segmenter runs again on its crop and returns a matte at the photo's size; a disc filling a 640x480 photo gets
     /// none (the model's size back).
