@@ -1,4 +1,3 @@
-using System.Buffers;
 using Darkroom.Core.Errors;
 using Darkroom.Imaging;
 using Microsoft.ML.OnnxRuntime;
@@ -247,19 +246,9 @@ public sealed class PhotoModels(ModelSessions sessions)
 
     private static float[] Run(LoadedModel model, byte[] rgb, int width, int height)
     {
-        int count = 3 * width * height;
-        float[] input = ArrayPool<float>.Shared.Rent(count);
-        try
-        {
-            TensorBuilder.ToNchw(rgb, width, height, model.Spec.Input.Normalization, input);
-            using OrtValue value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, count), [1, 3, height, width]);
-            using var runOptions = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [value], [model.Spec.Output]);
-            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(input);
-        }
+        using OrtValue value = ModelInput.Nchw(rgb, width, height, model.Spec.Input.Normalization);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [value], [model.Spec.Output]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 }

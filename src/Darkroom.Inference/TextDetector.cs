@@ -1,6 +1,5 @@
 using Darkroom.Imaging;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using NetVips;
 
 namespace Darkroom.Inference;
@@ -32,9 +31,7 @@ public sealed class TextDetector(ModelSessions sessions)
         using Image sized = rgb.ThumbnailImage(w, height: h, size: Enums.Size.Force);
         byte[] pixels = sized.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
 
-        // Allocated by ONNX Runtime (native, freed with the value) rather than rented: the pool keeps what it lends.
-        using OrtValue input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, 3, h, w]);
-        TensorBuilder.ToNchw(pixels, w, h, model.Spec.Input.Normalization, input.GetTensorMutableDataAsSpan<float>());
+        using OrtValue input = ModelInput.Nchw(pixels, w, h, model.Spec.Input.Normalization);
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
         ReadOnlySpan<float> probability = outputs[0].GetTensorDataAsSpan<float>()[..(w * h)];

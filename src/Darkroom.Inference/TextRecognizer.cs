@@ -43,9 +43,7 @@ public sealed class TextRecognizer(ModelSessions sessions)
             using Image crop = rgb.Crop(left, top, width, height);
             using Image sized = crop.ThumbnailImage(w, height: Height, size: Enums.Size.Force);
             byte[] pixels = sized.Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
-            float[] tensor = new float[3 * Height * w];
-            TensorBuilder.ToNchw(pixels, w, Height, model.Spec.Input.Normalization, tensor);
-            using OrtValue input = OrtValue.CreateTensorValueFromMemory(tensor, [1, 3, Height, w]);
+            using OrtValue input = ModelInput.Nchw(pixels, w, Height, model.Spec.Input.Normalization);
             using var runOptions = new RunOptions();
             using IDisposableReadOnlyCollection<OrtValue> outputs = model.Run(runOptions, [model.Spec.Input.Name], [input], [model.Spec.Output]);
             long[] shape = outputs[0].GetTensorTypeAndShape().Shape;

@@ -48,16 +48,16 @@ public sealed class IsNetSegmenterTests
     {
         byte[] photo = File.ReadAllBytes(RepoPaths.TestData(TestImages.Cat));
         using Segmentation expected = await Models.Segmenter(s_sessions).SegmentAsync(photo, null, TestContext.CancellationToken);
-        var options = new InferenceOptions
+        Microsoft.Extensions.Options.IOptions<InferenceOptions> options = Microsoft.Extensions.Options.Options.Create(new InferenceOptions
         {
             ModelDirectory = RepoPaths.Models,
             ExecutionMode = "parallel",
             GraphOptimization = "all",
             CpuMemoryArena = true,
             InterOpThreads = 2,
-        };
-        using var sessions = new ModelSessions(Models.Catalog, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelSessions>.Instance);
-        using Segmentation actual = await new IsNetSegmenter(sessions, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<IsNetSegmenter>.Instance)
+        });
+        using var sessions = new ModelSessions(Models.Catalog, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelSessions>.Instance);
+        using Segmentation actual = await new IsNetSegmenter(sessions, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<IsNetSegmenter>.Instance)
             .SegmentAsync(photo, null, TestContext.CancellationToken);
 
         byte[] a = expected.Matte.WriteToMemory<byte>(), b = actual.Matte.WriteToMemory<byte>();
