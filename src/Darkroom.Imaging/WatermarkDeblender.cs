@@ -934,10 +934,20 @@ public static class WatermarkDeblender
     /// </summary>
     private const double NeutralSpread = 40, EndTolerance = 1.15;
 
-    /// <summary>α for a fixed mark colour: least squares over the marked pixels of J − B = α·(c − B).</summary>
+    /// <summary>
+    /// α for a fixed mark colour: per marked pixel the least-squares α of J − B = α·(c − B) over its channels, and the
+    /// median of those weighted by |c − B|² (the weights a least-squares fit over all of them would give). A median, not
+    /// that fit: where the fill under the mask is wrong — a white cup rim under the coffee's ring, filled from the darker
+    /// crema beside it — a sixth of the pixels read α near 1 and the fit took 0.53 for a mark at 0.50, which left a dark
+    /// ghost of the letter on the red cup (its auto-mask SSIM 0.826; 0.886 with the median, α 0.501). Measured on the
+    /// watermark benchmark: true-mask means 34.9 / 33.4 dB (PNG / JPEG) before and 35.0 / 33.4 after, auto mask 33.4 /
+    /// 31.5 and 33.4 / 31.6.
+    /// </summary>
     private static double FixedColourAlpha(ReadOnlySpan<byte> pixels, byte[] fill, int[] inside, int channels, byte[] marked, double end)
     {
-        double along = 0, norm = 0;
+        // The weighted median from a histogram of thousandths (the per-pixel α clamped to [0, 1], as the result is).
+        double[] histogram = new double[1001];
+        double total = 0;
         for (int k = 0; k < inside.Length; k++)
         {
             if (marked[k] == 0)
@@ -946,15 +956,32 @@ public static class WatermarkDeblender
             }
 
             int p = inside[k] * channels;
+            double along = 0, norm = 0;
             for (int ch = 0; ch < 3; ch++)
             {
                 double towards = end - fill[p + ch];
                 along += (pixels[p + ch] - fill[p + ch]) * towards;
                 norm += towards * towards;
             }
+
+            if (norm > 0)
+            {
+                histogram[(int)Math.Round(Math.Clamp(along / norm, 0, 1) * 1000)] += norm;
+                total += norm;
+            }
         }
 
-        return norm > 0 ? Math.Clamp(along / norm, 0, 1) : 0;
+        double seen = 0;
+        for (int bin = 0; bin < histogram.Length; bin++)
+        {
+            seen += histogram[bin];
+            if (total > 0 && seen * 2 >= total)
+            {
+                return bin / 1000.0;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>J = a·B + b_ch over the selected pixels: one slope for all channels, an intercept per channel.</summary>

@@ -47,7 +47,7 @@ public sealed class BlendMarksTests
 
     [TestMethod]
     [DataRow(TestImages.Cat, 0.9, 0.5)]
-    [DataRow(TestImages.Coffee, 0.65, 0.25)]
+    [DataRow(TestImages.Coffee, 0.65, 0.27)]
     public void Complete_FollowsTheRingAcrossObjects_AndDropsASpillOntoPlainGround(string photo, double minRecall, double maxSpill)
     {
         // The logo at 50 %; the mask as a finder might leave it: the ring's strokes in the top half only, plus a
@@ -93,8 +93,35 @@ public sealed class BlendMarksTests
             Assert.IsGreaterThan(0.6, precision);
             // On the cat about half the patch stays (measured 0.46): light strands of fur pass the blend test against the opening.
             // On the coffee 0.17 stayed with the opening 4 half-widths wide, 0.22 with 3 (BlendMarks.Window: the benchmark's
-            // auto-mask PSNR rose 0.6 dB with it).
+            // auto-mask PSNR rose 0.6 dB with it); 0.25 since the mask's gaps are bridged (BlendMarks.Bridge): 401 pixels, of
+            // which 48 are within 20 levels of white in every channel (the cup's rim, which a white mark at 50 % changes by no
+            // more, so the bridge takes them; without that rule 371).
             Assert.IsLessThan(40 * 40 * maxSpill, spill, "the unmarked patch is dropped");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(TestImages.Astronaut)]
+    [DataRow(TestImages.Coffee)]
+    public void Complete_BridgesTheRingWhereItCrossesAnEdge(string photo)
+    {
+        // Found and completed as the automatic mask does it. Where the ring crosses the orange suit's edge and the white
+        // straps (astronaut) or the cup's white rim (coffee) the opening beside the strokes reaches the other side of the
+        // edge and the stroke was broken there. Measured here: recall 0.88 on both without BlendMarks.Bridge, 0.95
+        // (astronaut) and 0.98 (coffee) with it; on the watermark benchmark's logo rows 0.85-0.87 before, 0.91-0.95 after.
+        using Image clean = Image.NewFromBuffer(TestImages.Photo(photo)).ExtractBand(0, n: 3);
+        (Image marked, byte[] truth) = Logo(clean, 0.5);
+        using (marked)
+        {
+            BlendMarks.Found? found = BlendMarks.Find(marked);
+            Assert.IsNotNull(found);
+            byte[] mask = found.Mask;
+            BlendMarks.Complete(marked, mask, 0.25, found.Polarity);
+            MaskOps.Dilate(mask, clean.Width, clean.Height, 2); // the service's default growth, as the benchmark scores it
+            (double recall, double precision) = TestImages.Overlap(mask, truth);
+            TestContext.WriteLine($"recall {recall:0.000}, precision {precision:0.00}, cover {MaskOps.Coverage(mask):P1}");
+            Assert.IsGreaterThanOrEqualTo(0.9, recall);
+            Assert.IsLessThanOrEqualTo(0.25, MaskOps.Coverage(mask));
         }
     }
 
