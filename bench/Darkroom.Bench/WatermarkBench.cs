@@ -29,14 +29,14 @@ internal static class WatermarkBench
             Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelDirectory = modelDirectory, ExecutionProvider = "auto" }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelSessions>.Instance);
         var detector = new TextDetector(sessions);
+        string folder = keep ?? Directory.CreateTempSubdirectory("darkroom-watermark-").FullName;
+        Directory.CreateDirectory(folder);
         if (Environment.GetEnvironmentVariable("DR_LARGE") == "1")
         {
-            TimeLarge(detector);
+            TimeLarge(detector, folder);
             return 0;
         }
 
-        string folder = keep ?? Directory.CreateTempSubdirectory("darkroom-watermark-").FullName;
-        Directory.CreateDirectory(folder);
         var rows = new List<Row>();
         var exemplarScores = new List<(string Format, (double Psnr, double Ssim) Score)>();
         (string Name, Image Photo)[] photos =
@@ -181,13 +181,14 @@ internal static class WatermarkBench
 
         if (!Quick)
         {
-            TimeLarge(detector);
+            TimeLarge(detector, folder);
         }
 
         return 0;
     }
 
-    private static void TimeLarge(TextDetector detector)
+    /// <summary>Times the 12 MP photo; also leaves it in <paramref name="folder"/> (large-tiled.png, large-tiled.jpg at q90) for timing the job through HTTP.</summary>
+    private static void TimeLarge(TextDetector detector, string folder)
     {
         using Image source = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut));
         using Image big = source.ExtractBand(0, n: 3).Resize(4000.0 / source.Width, vscale: 3000.0 / source.Height).Cast(Enums.BandFormat.Uchar);
@@ -195,6 +196,8 @@ internal static class WatermarkBench
         using Image alpha = coverage.Cast(Enums.BandFormat.Float) / 255.0 * 0.5;
         using Image marked = ((alpha * 255.0) + ((1.0 - alpha) * big.Cast(Enums.BandFormat.Float))).Cast(Enums.BandFormat.Uchar);
         byte[] png = marked.PngsaveBuffer(compression: 1);
+        File.WriteAllBytes(Path.Combine(folder, "large-tiled.png"), png);
+        File.WriteAllBytes(Path.Combine(folder, "large-tiled.jpg"), marked.JpegsaveBuffer(q: 90));
         byte[] mask = (coverage > 0).Cast(Enums.BandFormat.Uchar).WriteToMemory<byte>();
         MaskOps.Dilate(mask, big.Width, big.Height, 2);
         // Three runs each, lossless and as JPEG q90 (de-blended as lossy input, with its denoising): the median and the slowest.
