@@ -108,10 +108,15 @@ internal static class ForegroundEstimation
         return active;
     }
 
+    /// <summary>
+    /// One Gauss–Seidel sweep in raster order. The four neighbours (left, right, up, down) are written out one by one and
+    /// the planes held in locals: the same arithmetic in the same order as a loop over them, without its per-neighbour
+    /// offset arithmetic and jagged-array loads (the sweep was over half of a 12 MP refinement's time).
+    /// </summary>
     private static void Relax(float[][] image, float[] alpha, float[][] f, float[][] b, int width, int height, bool[]? active)
     {
-        Span<float> sumF = stackalloc float[3];
-        Span<float> sumB = stackalloc float[3];
+        float[] i0 = image[0], i1 = image[1], i2 = image[2];
+        float[] f0 = f[0], f1 = f[1], f2 = f[2], b0 = b[0], b1 = b[1], b2 = b[2];
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
@@ -123,24 +128,25 @@ internal static class ForegroundEstimation
                 }
 
                 float a = alpha[i], a1 = 1 - a, weights = 0;
-                sumF.Clear();
-                sumB.Clear();
-                for (int d = 0; d < 4; d++)
+                float sf0 = 0, sf1 = 0, sf2 = 0, sb0 = 0, sb1 = 0, sb2 = 0;
+                if (x > 0)
                 {
-                    int nx = x + (d == 0 ? -1 : d == 1 ? 1 : 0), ny = y + (d == 2 ? -1 : d == 3 ? 1 : 0);
-                    if (nx < 0 || ny < 0 || nx >= width || ny >= height)
-                    {
-                        continue;
-                    }
+                    Gather(i - 1);
+                }
 
-                    int j = (ny * width) + nx;
-                    float w = Epsilon + (Omega * Math.Abs(a - alpha[j]));
-                    weights += w;
-                    for (int c = 0; c < 3; c++)
-                    {
-                        sumF[c] += w * f[c][j];
-                        sumB[c] += w * b[c][j];
-                    }
+                if (x < width - 1)
+                {
+                    Gather(i + 1);
+                }
+
+                if (y > 0)
+                {
+                    Gather(i - width);
+                }
+
+                if (y < height - 1)
+                {
+                    Gather(i + width);
                 }
 
                 float m00 = (a * a) + weights, m01 = a * a1, m11 = (a1 * a1) + weights;
@@ -151,11 +157,27 @@ internal static class ForegroundEstimation
                     continue;
                 }
 
-                for (int c = 0; c < 3; c++)
+                Solve(i0, f0, b0, sf0, sb0);
+                Solve(i1, f1, b1, sf1, sb1);
+                Solve(i2, f2, b2, sf2, sb2);
+
+                void Gather(int j)
                 {
-                    float r0 = (a * image[c][i]) + sumF[c], r1 = (a1 * image[c][i]) + sumB[c];
-                    f[c][i] = Math.Clamp(((m11 * r0) - (m01 * r1)) / det, 0f, 1f);
-                    b[c][i] = Math.Clamp(((m00 * r1) - (m01 * r0)) / det, 0f, 1f);
+                    float w = Epsilon + (Omega * Math.Abs(a - alpha[j]));
+                    weights += w;
+                    sf0 += w * f0[j];
+                    sb0 += w * b0[j];
+                    sf1 += w * f1[j];
+                    sb1 += w * b1[j];
+                    sf2 += w * f2[j];
+                    sb2 += w * b2[j];
+                }
+
+                void Solve(float[] plane, float[] fc, float[] bc, float sumF, float sumB)
+                {
+                    float r0 = (a * plane[i]) + sumF, r1 = (a1 * plane[i]) + sumB;
+                    fc[i] = Math.Clamp(((m11 * r0) - (m01 * r1)) / det, 0f, 1f);
+                    bc[i] = Math.Clamp(((m00 * r1) - (m01 * r0)) / det, 0f, 1f);
                 }
             }
         }

@@ -117,6 +117,9 @@ public static class MatteRefiner
 
         private readonly int margin = settings.Band + (2 * settings.Radius) + 4;
 
+        // How far around a tile's core its colours are solved (see RefineTile).
+        private const int ColourMargin = 12;
+
         /// <summary>Writes the tile's alpha; returns its band colours (the tile's core, RGB), or null when it has no band.</summary>
         /// <param name="scratch">The worker's planes, valid until its next tile.</param>
         public (int X, int Y, int W, int H, byte[] Rgb)? RefineTile(int x0, int y0, Scratch scratch)
@@ -187,18 +190,35 @@ public static class MatteRefiner
                 a[i] = notSure[i] == 0 ? 1f : notBack[i] == 0 ? 0f : Math.Clamp(solved[i], 0f, 1f);
             }
 
-            float[][] foreground = ForegroundEstimation.Solve(guide, a, ew, eh, sides is null ? null : Guess(guide, ex, ey, ew, eh, scratch), scratch);
+            // The colours are needed in the tile's core only: solved over the core and a few pixels around it, not the
+            // whole margin the guided filter and the band needed.
+            int fx = Math.Max(ex, x0 - ColourMargin), fy = Math.Max(ey, y0 - ColourMargin);
+            int fw = Math.Min(ex + ew, x0 + cw + ColourMargin) - fx, fh = Math.Min(ey + eh, y0 + ch + ColourMargin) - fy;
+            float[][] subGuide = [scratch.Take<float>(fw * fh), scratch.Take<float>(fw * fh), scratch.Take<float>(fw * fh)];
+            float[] subAlpha = scratch.Take<float>(fw * fh);
+            for (int y = 0; y < fh; y++)
+            {
+                int from = ((fy - ey + y) * ew) + (fx - ex);
+                Array.Copy(a, from, subAlpha, y * fw, fw);
+                for (int c = 0; c < 3; c++)
+                {
+                    Array.Copy(guide[c], from, subGuide[c], y * fw, fw);
+                }
+            }
+
+            float[][] foreground = ForegroundEstimation.Solve(subGuide, subAlpha, fw, fh, sides is null ? null : Guess(subGuide, fx, fy, fw, fh, scratch), scratch);
             byte[] rgb = new byte[cw * ch * 3];
             for (int y = 0; y < ch; y++)
             {
                 for (int x = 0; x < cw; x++)
                 {
                     int i = ((y0 - ey + y) * ew) + (x0 - ex + x), o = (y * cw) + x, p = (((y0 + y) * width) + x0 + x) * 3;
+                    int q = ((y0 - fy + y) * fw) + (x0 - fx + x);
                     byte value = (byte)((a[i] * 255f) + 0.5f);
                     alpha[((y0 + y) * width) + x0 + x] = value;
                     for (int c = 0; c < 3; c++)
                     {
-                        rgb[(o * 3) + c] = value is > 0 and < 255 ? (byte)((Math.Clamp(foreground[c][i], 0f, 1f) * 255f) + 0.5f) : pixels[p + c];
+                        rgb[(o * 3) + c] = value is > 0 and < 255 ? (byte)((Math.Clamp(foreground[c][q], 0f, 1f) * 255f) + 0.5f) : pixels[p + c];
                     }
                 }
             }
