@@ -111,7 +111,7 @@ internal static class ForegroundEstimation
     /// <summary>
     /// One Gauss–Seidel sweep in raster order. The four neighbours (left, right, up, down) are written out one by one and
     /// the planes held in locals: the same arithmetic in the same order as a loop over them, without its per-neighbour
-    /// offset arithmetic and jagged-array loads (the sweep was over half of a 12 MP refinement's time).
+    /// offset arithmetic and jagged-array loads (at 12 MP the colour solve was over half the tiles' time, this sweep most of it).
     /// </summary>
     private static void Relax(float[][] image, float[] alpha, float[][] f, float[][] b, int width, int height, bool[]? active)
     {
