@@ -155,7 +155,7 @@ public static class BlendMarks
                         for (int xx = a; xx < z; xx++)
                         {
                             int i = (y * width) + xx;
-                            if (Fraction(j, b, i, polarity) is double f && f >= alpha * 0.5 && f <= alpha + 0.15)
+                            if (Grows(j, b, i, polarity, alpha))
                             {
                                 found.Add(i);
                             }
@@ -277,13 +277,12 @@ public static class BlendMarks
 
         // Where the mark is followed: pixels blended by about its opacity, except inside anything thicker than its
         // strokes (a wide bright patch whose local ground the opening got wrong is not a stroke).
-        double low = alpha * GrowFloor, high = alpha + 0.15;
         byte[] candidate = new byte[mask.Length];
         Parallel.For(0, height, y =>
         {
             for (int i = y * width; i < (y + 1) * width; i++)
             {
-                candidate[i] = kept[i] != 0 || (Fraction(j, ground, i, sign) is double f && f >= low && f <= high) ? (byte)255 : (byte)0;
+                candidate[i] = kept[i] != 0 || Grows(j, ground, i, sign, alpha) ? (byte)255 : (byte)0;
             }
         });
 
@@ -357,12 +356,12 @@ public static class BlendMarks
         }
 
         byte[] ground = GroundUnder(region, gaps, j, atSize, width, height);
-        double low = alpha * GrowFloor, high = alpha + 0.15, bright = MinHeadroom * (1 - alpha);
+        double bright = MinHeadroom * (1 - alpha);
         Parallel.For(0, height, y =>
         {
             for (int i = y * width; i < (y + 1) * width; i++)
             {
-                if (gaps[i] != 0 && ((Fraction(j, ground, i, sign) is double f && f >= low && f <= high) || NearMarkColour(j, i, sign, bright)))
+                if (gaps[i] != 0 && (Grows(j, ground, i, sign, alpha) || NearMarkColour(j, i, sign, bright)))
                 {
                     mask[i] = 255;
                 }
@@ -430,6 +429,14 @@ public static class BlendMarks
 
         return ground;
     }
+
+    /// <summary>
+    /// Whether pixel <paramref name="i"/> was blended by about a mark of opacity <paramref name="alpha"/> against
+    /// <paramref name="ground"/>: its channels agree on a fraction in [<see cref="GrowFloor"/> α, α + 0.15] (the test a
+    /// mark is followed by: a line's extension, the completion's growth and its bridges).
+    /// </summary>
+    private static bool Grows(byte[] j, byte[] ground, int i, int polarity, double alpha) =>
+        Fraction(j, ground, i, polarity) is double f && f >= alpha * GrowFloor && f <= alpha + 0.15;
 
     /// <summary>True when every channel of pixel <paramref name="i"/> is within <paramref name="within"/> levels of white (+1) or black (−1).</summary>
     private static bool NearMarkColour(byte[] j, int i, int polarity, double within)
