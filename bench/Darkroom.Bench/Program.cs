@@ -64,7 +64,7 @@ if (args.Contains("--soak"))
 if (args.Contains("--session-memory-one"))
 {
     int at = Array.IndexOf(args, "--session-memory-one");
-    return SessionMemoryBench.RunOne(args[at + 1], args[at + 2], args[at + 3] == "1", args[at + 4] == "1", args.Length > at + 5 && args[at + 5] == "1");
+    return SessionMemoryBench.RunOne(args[at + 1], args[at + 2], args[at + 3] == "1", args[at + 4] == "1", args.Length > at + 5 && args[at + 5] == "1", args.Length > at + 6 && args[at + 6] == "1");
 }
 
 if (args.Contains("--session-memory"))

@@ -12,12 +12,14 @@ namespace Darkroom.Bench;
 /// </summary>
 internal static class SessionMemoryBench
 {
-    private static readonly (string Level, bool Arena, bool Pattern, bool KeepHeap, bool Parallel)[] Settings =
+    private static readonly (string Level, bool Arena, bool Pattern, bool KeepHeap, bool Parallel, bool Widen)[] Settings =
     [
-        ("all", true, true, false, false), ("all", false, true, false, false), ("all", false, false, false, false),
-        ("extended", true, false, false, false), ("extended", false, true, false, false), ("extended", false, false, false, false),
-        ("all", false, false, true, false), ("extended", false, false, true, false),
-        ("all", true, false, true, true),
+        ("all", true, true, false, false, false), ("all", false, true, false, false, false), ("all", false, false, false, false, false),
+        ("extended", true, false, false, false, false), ("extended", false, true, false, false, false), ("extended", false, false, false, false, false),
+        ("all", false, false, true, false, false), ("extended", false, false, true, false, false),
+        ("all", true, false, true, true, false),
+        ("all", false, false, false, false, true), ("extended", false, false, true, false, true), ("all", false, false, true, false, true), ("all", true, false, true, false, true),
+        ("all", true, false, true, true, true),
     ];
 
     /// <summary>The allocator settings <c>run.sh</c> gives the server, as glibc reads them at start.</summary>
@@ -30,9 +32,9 @@ internal static class SessionMemoryBench
     {
         string model = Path.GetFullPath(Path.Combine(modelDirectory, "isnet-fp32.onnx"));
         Console.WriteLine($"ISNet fp32 session, {Environment.ProcessorCount} threads, three passes each; one process per row");
-        Console.WriteLine("| graph level | CPU arena | memory pattern | executor | large blocks | RSS loaded | peak in passes | RSS after | ms per pass |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        foreach ((string level, bool arena, bool pattern, bool keepHeap, bool parallel) in Settings)
+        Console.WriteLine("| weights | graph level | CPU arena | memory pattern | executor | large blocks | RSS loaded | peak in passes | RSS after | ms per pass |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach ((string level, bool arena, bool pattern, bool keepHeap, bool parallel, bool widen) in Settings)
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
             foreach ((string name, string value) in KeptHeap)
@@ -41,7 +43,7 @@ internal static class SessionMemoryBench
                 start.Environment[name] = keepHeap ? value : null;
             }
 
-            foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0", parallel ? "1" : "0" })
+            foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0", parallel ? "1" : "0", widen ? "1" : "0" })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -56,7 +58,8 @@ internal static class SessionMemoryBench
 
     /// <summary>One row, in this (child) process.</summary>
     /// <param name="parallel">ONNX Runtime's parallel executor on one inter-op thread per core (the anchor's setting), threads not spinning.</param>
-    public static int RunOne(string model, string level, bool arena, bool pattern, bool parallel)
+    /// <param name="widen">The file (float16) loaded widened to float32, as the server does on the CPU (<c>HalfWidening</c>).</param>
+    public static int RunOne(string model, string level, bool arena, bool pattern, bool parallel, bool widen)
     {
         using var options = new SessionOptions
         {
@@ -73,7 +76,10 @@ internal static class SessionMemoryBench
             options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         }
 
-        using var session = new InferenceSession(model, options);
+        byte[]? widened = widen ? Darkroom.Inference.HalfWidening.Widen(File.ReadAllBytes(model), out _) : null;
+        using InferenceSession session = widened is null ? new InferenceSession(model, options) : new InferenceSession(widened, options);
+        widened = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         // As the server does after a load: the graph's parsing scratch handed back before the first pass.
         Darkroom.Inference.NativeHeap.Trim();
         long loaded = ProcStatus.RssKiB(Environment.ProcessId);
@@ -88,7 +94,7 @@ internal static class SessionMemoryBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(parallel ? "parallel" : "sequential")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
+            $"| {(widen ? "float32 (widened)" : "float16 (as stored)")} | {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(parallel ? "parallel" : "sequential")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
         return 0;
     }
 }

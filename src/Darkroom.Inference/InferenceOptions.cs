@@ -48,12 +48,14 @@ public sealed class InferenceOptions
     public bool MemoryPattern { get; set; }
 
     /// <summary>
-    /// Graph optimisation: <c>basic</c>, <c>extended</c> or <c>all</c>. <c>all</c> adds layout transforms that
-    /// pre-pack every weight a second time (ISNet's session: 0.47 GiB loaded against 0.15 GiB at <c>extended</c>)
-    /// for about 10-15 % faster passes on this CPU; <c>extended</c> is the default, for memory.
+    /// Graph optimisation: <c>basic</c>, <c>extended</c> or <c>all</c>. <c>all</c> (the default) adds ONNX Runtime's
+    /// blocked-layout convolutions: on ISNet widened to float32 (<see cref="WidenHalfModels"/>), measured with
+    /// <c>bench --session-memory</c> on the 2-core development machine, a pass takes 2.9 s of CPU against 4.7 s at
+    /// <c>extended</c> (one thread each) and 1.7 s against 2.2-2.4 s on two threads, for a session peak of 1.04 GiB
+    /// against 0.91 GiB. On the stored float16 file <c>all</c> cost 1.3 GiB, which is why it was not the default before.
     /// </summary>
     [RegularExpression("^(basic|extended|all)$")]
-    public string GraphOptimization { get; set; } = "extended";
+    public string GraphOptimization { get; set; } = "all";
 
     /// <summary>
     /// One forward pass per model at a time, each using all cores (see <see cref="LoadedModel"/>); off lets
@@ -78,4 +80,11 @@ public sealed class InferenceOptions
     /// sleeping: a spinning thread holds its core while another job's decode, refinement or encoding waits for it.
     /// </summary>
     public bool IntraOpSpinning { get; set; }
+
+    /// <summary>
+    /// On the CPU, a model stored in float16 is loaded widened to float32 (<see cref="HalfWidening"/>). ISNet as
+    /// installed here is such a file: ONNX Runtime's CPU provider otherwise casts around each of its 119 convolutions on
+    /// every pass. Off loads every file as it is.
+    /// </summary>
+    public bool WidenHalfModels { get; set; } = true;
 }

@@ -64,7 +64,7 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
         }
 
         using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
-        var session = new InferenceSession(path, sessionOptions);
+        InferenceSession session = provider.Active == "cpu" && _options.WidenHalfModels ? LoadWidened(spec, path, sessionOptions) : new InferenceSession(path, sessionOptions);
         NativeHeap.Trim();
 
         // A file the catalog describes wrongly is refused with the names it does have, not a crash at first use.
@@ -89,6 +89,26 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
         }
 
         return loaded;
+    }
+
+    /// <summary>
+    /// A model stored in float16 loaded as float32 (<see cref="HalfWidening"/>): the CPU has no half convolution, so ONNX
+    /// Runtime would cast around every operator on each pass. Any other model is loaded from its file as it is.
+    /// </summary>
+    private InferenceSession LoadWidened(ModelSpec spec, string path, SessionOptions sessionOptions)
+    {
+        byte[]? widened = HalfWidening.Widen(File.ReadAllBytes(path), out int halfTensors);
+        if (widened is null)
+        {
+            return new InferenceSession(path, sessionOptions);
+        }
+
+        var session = new InferenceSession(widened, sessionOptions);
+        logger.ModelWidened(spec.Id, halfTensors);
+        widened = null;
+        // The file and its widened copy (three times the model's size) are garbage now: handed back before the first pass.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return session;
     }
 
     private SessionOptions CreateSessionOptions(out ExecutionProviderStatus provider)

@@ -69,6 +69,54 @@ public sealed class IsNetSegmenterTests
     }
 
     /// <summary>
+    /// ISNet as installed is stored in float16 with float32 input and output; on the CPU it is loaded widened to
+    /// float32 (the default). The widened session's matte of a real photo matches the stored file's own session (which
+    /// rounds activations to half between operators) to within a few levels, and the widened model takes float input.
+    /// </summary>
+    [TestMethod]
+    public async Task Segment_WidenedFromHalf_GivesTheStoredModelsMatte()
+    {
+        byte[] file = File.ReadAllBytes(Path.Combine(RepoPaths.Models, Models.Catalog.Get("isnet").File));
+        byte[]? widened = HalfWidening.Widen(file, out int halfTensors);
+        Assert.IsNotNull(widened);
+        TestContext.WriteLine($"float16 tensors {halfTensors}; {file.Length} -> {widened.Length} bytes");
+        Assert.IsGreaterThan(200, halfTensors);
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(widened))
+        {
+            Assert.AreEqual(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, session.InputMetadata["input"].ElementDataType);
+        }
+
+        byte[] photo = File.ReadAllBytes(RepoPaths.TestData(TestImages.Cat));
+        using Segmentation wide = await Models.Segmenter(s_sessions).SegmentAsync(photo, null, TestContext.CancellationToken);
+        Microsoft.Extensions.Options.IOptions<InferenceOptions> options = Microsoft.Extensions.Options.Options.Create(new InferenceOptions
+        {
+            ModelDirectory = RepoPaths.Models,
+            WidenHalfModels = false,
+        });
+        using var sessions = new ModelSessions(Models.Catalog, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelSessions>.Instance);
+        using Segmentation stored = await new IsNetSegmenter(sessions, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<IsNetSegmenter>.Instance)
+            .SegmentAsync(photo, null, TestContext.CancellationToken);
+
+        byte[] a = stored.Matte.WriteToMemory<byte>(), b = wide.Matte.WriteToMemory<byte>();
+        Assert.HasCount(a.Length, b);
+        int worst = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        double mean = a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Average();
+        TestContext.WriteLine($"largest difference {worst} of 255, mean {mean:0.000}; subject pixels {a.Count(v => v >= 128)}");
+        Assert.IsLessThanOrEqualTo(4, worst);
+        Assert.IsLessThanOrEqualTo(0.1, mean);
+        Assert.IsGreaterThan(a.Length / 10, a.Count(v => v >= 128));
+    }
+
+    /// <summary>A model with no float16 tensor is not rewritten (loaded from its file as it is).</summary>
+    [TestMethod]
+    public void Widen_AFloatModel_IsLeftAlone()
+    {
+        byte[] tiny = File.ReadAllBytes(RepoPaths.TestData(Path.Combine("models", "tiny-imagenet.onnx")));
+        Assert.IsNull(HalfWidening.Widen(tiny, out int halfTensors));
+        Assert.AreEqual(0, halfTensors);
+    }
+
+    /// <summary>
     /// A small disc (radius 120) in a 2400x1600 photo: the first pass sees it about 100 model pixels across, so the
     /// segmenter runs again on its crop and returns a matte at the photo's size; a disc filling a 640x480 photo gets
     /// none (the model's size back).
