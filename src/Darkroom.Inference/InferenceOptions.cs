@@ -50,9 +50,9 @@ public sealed class InferenceOptions
     /// <summary>
     /// Graph optimisation: <c>basic</c>, <c>extended</c> or <c>all</c>. <c>all</c> (the default) adds ONNX Runtime's
     /// blocked-layout convolutions: on ISNet widened to float32 (<see cref="WidenHalfModels"/>), measured with
-    /// <c>bench --session-memory</c> on the 2-core development machine, a pass takes 2.9 s of CPU against 4.7 s at
-    /// <c>extended</c> (one thread each) and 1.7 s against 2.2-2.4 s on two threads, for a session peak of 1.04 GiB
-    /// against 0.91 GiB. On the stored float16 file <c>all</c> cost 1.3 GiB, which is why it was not the default before.
+    /// <c>bench --session-memory</c> on the 2-core development machine, a pass takes 3.1 s of CPU against 4.2 s at
+    /// <c>extended</c> (one thread each; 4.6-4.9 s for the stored file at <c>extended</c>, the old default) and
+    /// 1.7-2.1 s against 2.2-2.5 s on two threads, for a session peak of 1.04 GiB against 0.88-0.91 GiB. On the stored float16 file <c>all</c> cost 1.3 GiB, which is why it was not the default before.
     /// </summary>
     [RegularExpression("^(basic|extended|all)$")]
     public string GraphOptimization { get; set; } = "all";
