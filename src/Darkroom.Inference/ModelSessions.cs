@@ -97,15 +97,27 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
     /// </summary>
     private InferenceSession LoadWidened(ModelSpec spec, string path, SessionOptions sessionOptions)
     {
-        byte[]? widened = HalfWidening.Widen(File.ReadAllBytes(path), out int halfTensors);
+        byte[]? widened;
+        int halfTensors;
+        try
+        {
+            widened = HalfWidening.Widen(File.ReadAllBytes(path), out halfTensors);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            // Not a protobuf this rewrite can read: ONNX Runtime loads the file itself and says what is wrong with it.
+            widened = null;
+            halfTensors = 0;
+        }
+
         if (widened is null)
         {
             return new InferenceSession(path, sessionOptions);
         }
 
         var session = new InferenceSession(widened, sessionOptions);
-        logger.ModelWidened(spec.Id, halfTensors);
         widened = null;
+        logger.ModelWidened(spec.Id, halfTensors);
         // The file and its widened copy (three times the model's size) are garbage now: handed back before the first pass.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return session;

@@ -81,6 +81,19 @@ public sealed class IsNetSegmenterTests
     }
 
     /// <summary>
+    /// Bytes that are not a protobuf this rewrite can read are refused with the exceptions the session loader catches
+    /// (it then lets ONNX Runtime load the file and report on it), never a crash of another kind.
+    /// </summary>
+    [TestMethod]
+    public void Widen_NotAModel_IsRefusedWithAReadableError()
+    {
+        byte[] file = File.ReadAllBytes(Path.Combine(RepoPaths.Models, Models.Catalog.Get("isnet").File));
+        Assert.ThrowsExactly<InvalidDataException>(() => HalfWidening.Widen([0x0F, 0x01, 0x02], out _));
+        Exception truncated = Assert.Throws<Exception>(() => HalfWidening.Widen(file[..4096], out _));
+        Assert.IsTrue(truncated is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException, truncated.GetType().Name);
+    }
+
+    /// <summary>
     /// The cat photo's matte from the default sessions and from sessions made with <paramref name="settings"/>: the
     /// largest and the mean difference (of 255), after checking both are the same size and hold a subject.
     /// </summary>
