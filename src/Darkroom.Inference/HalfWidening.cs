@@ -58,7 +58,21 @@ public static class HalfWidening
 
     /// <summary>The model widened to float32, or null when it holds no float16 tensor or cannot be rewritten safely.</summary>
     /// <param name="halfTensors">How many float16 tensors the model holds (initializers, constants): what was converted.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a protobuf this rewrite can read.</exception>
     public static byte[]? Widen(byte[] model, out int halfTensors)
+    {
+        try
+        {
+            return WidenReadable(model, out halfTensors);
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            // A length or varint that runs past its message: truncated or not a model.
+            throw new InvalidDataException("The bytes are not an ONNX protobuf this rewrite can read (a field runs past its message).", ex);
+        }
+    }
+
+    private static byte[]? WidenReadable(byte[] model, out int halfTensors)
     {
         // A counting pass first: the widened size (so the result is written once, into an array of exactly that size,
         // without a growing buffer twice the model's size), and whether there is anything to do.
@@ -178,16 +192,12 @@ public static class HalfWidening
                     // The child's widened length first (a counting walk), then the child itself.
                     var size = new Sink(null);
                     Walk(body, child, size);
-                    if (sink.Counting)
-                    {
-                        sink.HalfTensors += size.HalfTensors;
-                        sink.Unsupported |= size.Unsupported;
-                    }
-
                     sink.WriteVarint(key);
                     sink.WriteVarint((ulong)size.Position);
                     if (sink.Counting)
                     {
+                        sink.HalfTensors += size.HalfTensors;
+                        sink.Unsupported |= size.Unsupported;
                         sink.Advance(size.Position);
                     }
                     else

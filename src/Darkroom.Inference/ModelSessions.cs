@@ -54,7 +54,10 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
                 $"Model '{spec.Id}' is not installed ({path} is missing). Run the README's setup command, or set Darkroom:Inference:ModelDirectory.");
         }
 
-        string actual = HashFile(path);
+        using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
+        // A model that may be widened is read once, for its hash and the rewrite; any other is hashed as a stream.
+        byte[]? contents = provider.Active == "cpu" && _options.WidenHalfModels ? File.ReadAllBytes(path) : null;
+        string actual = contents is null ? HashFile(path) : Convert.ToHexStringLower(SHA256.HashData(contents));
         if (!string.Equals(actual, spec.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new DarkroomException(
@@ -63,8 +66,19 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
                 $"Model '{spec.Id}' at {path} has SHA-256 {actual}, not the catalog's {spec.Sha256}; reinstall it.");
         }
 
-        using SessionOptions sessionOptions = CreateSessionOptions(out ExecutionProviderStatus provider);
-        InferenceSession session = provider.Active == "cpu" && _options.WidenHalfModels ? LoadWidened(spec, path, sessionOptions) : new InferenceSession(path, sessionOptions);
+        InferenceSession session;
+        if (contents is null)
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        else
+        {
+            session = LoadWidened(spec, path, contents, sessionOptions);
+            contents = null;
+            // The file and its widened copy (three times the model's size) are garbage now: handed back before the first pass.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
         NativeHeap.Trim();
 
         // A file the catalog describes wrongly is refused with the names it does have, not a crash at first use.
@@ -93,33 +107,30 @@ public sealed class ModelSessions(ModelCatalog catalog, IOptions<InferenceOption
 
     /// <summary>
     /// A model stored in float16 loaded as float32 (<see cref="HalfWidening"/>): the CPU has no half convolution, so ONNX
-    /// Runtime would cast around every operator on each pass. Any other model is loaded from its file as it is.
+    /// Runtime would cast around every operator on each pass. Any other model is loaded as it is.
     /// </summary>
-    private InferenceSession LoadWidened(ModelSpec spec, string path, SessionOptions sessionOptions)
+    private InferenceSession LoadWidened(ModelSpec spec, string path, byte[] contents, SessionOptions sessionOptions)
     {
         byte[]? widened;
         int halfTensors;
         try
         {
-            widened = HalfWidening.Widen(File.ReadAllBytes(path), out halfTensors);
+            widened = HalfWidening.Widen(contents, out halfTensors);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        catch (InvalidDataException)
         {
             // Not a protobuf this rewrite can read: ONNX Runtime loads the file itself and says what is wrong with it.
-            widened = null;
-            halfTensors = 0;
+            return new InferenceSession(path, sessionOptions);
         }
 
         if (widened is null)
         {
-            return new InferenceSession(path, sessionOptions);
+            // Nothing in half precision: the bytes already read, as they are.
+            return new InferenceSession(contents, sessionOptions);
         }
 
         var session = new InferenceSession(widened, sessionOptions);
-        widened = null;
         logger.ModelWidened(spec.Id, halfTensors);
-        // The file and its widened copy (three times the model's size) are garbage now: handed back before the first pass.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return session;
     }
 

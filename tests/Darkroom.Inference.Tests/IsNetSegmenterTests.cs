@@ -81,7 +81,7 @@ public sealed class IsNetSegmenterTests
     }
 
     /// <summary>
-    /// Bytes that are not a protobuf this rewrite can read are refused with the exceptions the session loader catches
+    /// Bytes that are not a protobuf this rewrite can read are refused with the one exception the session loader catches
     /// (it then lets ONNX Runtime load the file and report on it), never a crash of another kind.
     /// </summary>
     [TestMethod]
@@ -89,8 +89,7 @@ public sealed class IsNetSegmenterTests
     {
         byte[] file = File.ReadAllBytes(Path.Combine(RepoPaths.Models, Models.Catalog.Get("isnet").File));
         Assert.ThrowsExactly<InvalidDataException>(() => HalfWidening.Widen([0x0F, 0x01, 0x02], out _));
-        Exception truncated = Assert.Throws<Exception>(() => HalfWidening.Widen(file[..4096], out _));
-        Assert.IsTrue(truncated is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException, truncated.GetType().Name);
+        Assert.ThrowsExactly<InvalidDataException>(() => HalfWidening.Widen(file[..4096], out _));
     }
 
     /// <summary>
