@@ -92,26 +92,45 @@ internal static class ForegroundEstimation
     /// </summary>
     private static bool[] Active(float[] alpha, int width, int height, Scratch? scratch)
     {
-        byte[] partial = Scratch.Plane<byte>(scratch, alpha.Length);
+        bool[] partial = Scratch.Plane<bool>(scratch, alpha.Length), across = Scratch.Plane<bool>(scratch, alpha.Length);
         for (int i = 0; i < alpha.Length; i++)
         {
-            partial[i] = alpha[i] is > 0f and < 1f ? (byte)255 : (byte)0;
+            partial[i] = alpha[i] is > 0f and < 1f;
         }
 
-        MaskOps.Dilate(partial, width, height, 2, scratch);
-        bool[] active = Scratch.Plane<bool>(scratch, alpha.Length);
-        for (int i = 0; i < alpha.Length; i++)
+        // "Within two" as the 3-4 chamfer distance counts it (what MaskOps.Dilate with radius 2 gives): the 3x3
+        // square and the four pixels two straight steps away. Written out: a distance transform per level cost more
+        // than the relaxation it saves.
+        for (int y = 0; y < height; y++)
         {
-            active[i] = partial[i] != 0;
+            int row = y * width;
+            for (int x = 0; x < width; x++)
+            {
+                across[row + x] = partial[row + x] || (x > 0 && partial[row + x - 1]) || (x < width - 1 && partial[row + x + 1]);
+            }
+        }
+
+        bool[] active = Scratch.Plane<bool>(scratch, alpha.Length);
+        for (int y = 0; y < height; y++)
+        {
+            int row = y * width;
+            for (int x = 0; x < width; x++)
+            {
+                int i = row + x;
+                active[i] = across[i] || (y > 0 && across[i - width]) || (y < height - 1 && across[i + width])
+                    || (x > 1 && partial[i - 2]) || (x < width - 2 && partial[i + 2])
+                    || (y > 1 && partial[i - (2 * width)]) || (y < height - 2 && partial[i + (2 * width)]);
+            }
         }
 
         return active;
     }
 
     /// <summary>
-    /// One Gauss–Seidel sweep in raster order. The four neighbours (left, right, up, down) are written out one by one and
-    /// the planes held in locals: the same arithmetic in the same order as a loop over them, without its per-neighbour
-    /// offset arithmetic and jagged-array loads (at 12 MP the colour solve was over half the tiles' time, this sweep most of it).
+    /// One Gauss–Seidel sweep in raster order. The four neighbours (left, right, up, down) are written out, the planes held
+    /// in locals and a neighbour off the plane given weight 0, so the body has no calls, loops or branches per neighbour
+    /// (at 12 MP the colour solve is the largest part of the tiles' time, this sweep most of it; local functions for the
+    /// neighbour sums were not inlined by the JIT: a call per neighbour and channel showed in a profile).
     /// </summary>
     private static void Relax(float[][] image, float[] alpha, float[][] f, float[][] b, int width, int height, bool[]? active)
     {
@@ -127,27 +146,20 @@ internal static class ForegroundEstimation
                     continue;
                 }
 
-                float a = alpha[i], a1 = 1 - a, weights = 0;
-                float sf0 = 0, sf1 = 0, sf2 = 0, sb0 = 0, sb1 = 0, sb2 = 0;
-                if (x > 0)
-                {
-                    Gather(i - 1);
-                }
-
-                if (x < width - 1)
-                {
-                    Gather(i + 1);
-                }
-
-                if (y > 0)
-                {
-                    Gather(i - width);
-                }
-
-                if (y < height - 1)
-                {
-                    Gather(i + width);
-                }
+                // A neighbour off the plane has weight 0 (and reads the pixel itself).
+                float a = alpha[i], a1 = 1 - a;
+                int jl = x > 0 ? i - 1 : i, jr = x < width - 1 ? i + 1 : i, ju = y > 0 ? i - width : i, jd = y < height - 1 ? i + width : i;
+                float wl = jl != i ? Epsilon + (Omega * Math.Abs(a - alpha[jl])) : 0f;
+                float wr = jr != i ? Epsilon + (Omega * Math.Abs(a - alpha[jr])) : 0f;
+                float wu = ju != i ? Epsilon + (Omega * Math.Abs(a - alpha[ju])) : 0f;
+                float wd = jd != i ? Epsilon + (Omega * Math.Abs(a - alpha[jd])) : 0f;
+                float weights = wl + wr + wu + wd;
+                float sf0 = (wl * f0[jl]) + (wr * f0[jr]) + (wu * f0[ju]) + (wd * f0[jd]);
+                float sb0 = (wl * b0[jl]) + (wr * b0[jr]) + (wu * b0[ju]) + (wd * b0[jd]);
+                float sf1 = (wl * f1[jl]) + (wr * f1[jr]) + (wu * f1[ju]) + (wd * f1[jd]);
+                float sb1 = (wl * b1[jl]) + (wr * b1[jr]) + (wu * b1[ju]) + (wd * b1[jd]);
+                float sf2 = (wl * f2[jl]) + (wr * f2[jr]) + (wu * f2[ju]) + (wd * f2[jd]);
+                float sb2 = (wl * b2[jl]) + (wr * b2[jr]) + (wu * b2[ju]) + (wd * b2[jd]);
 
                 float m00 = (a * a) + weights, m01 = a * a1, m11 = (a1 * a1) + weights;
                 float det = (m00 * m11) - (m01 * m01);
@@ -157,28 +169,18 @@ internal static class ForegroundEstimation
                     continue;
                 }
 
-                Solve(i0, f0, b0, sf0, sb0);
-                Solve(i1, f1, b1, sf1, sb1);
-                Solve(i2, f2, b2, sf2, sb2);
-
-                void Gather(int j)
-                {
-                    float w = Epsilon + (Omega * Math.Abs(a - alpha[j]));
-                    weights += w;
-                    sf0 += w * f0[j];
-                    sb0 += w * b0[j];
-                    sf1 += w * f1[j];
-                    sb1 += w * b1[j];
-                    sf2 += w * f2[j];
-                    sb2 += w * b2[j];
-                }
-
-                void Solve(float[] plane, float[] fc, float[] bc, float sumF, float sumB)
-                {
-                    float r0 = (a * plane[i]) + sumF, r1 = (a1 * plane[i]) + sumB;
-                    fc[i] = Math.Clamp(((m11 * r0) - (m01 * r1)) / det, 0f, 1f);
-                    bc[i] = Math.Clamp(((m00 * r1) - (m01 * r0)) / det, 0f, 1f);
-                }
+                float inverse = 1 / det;
+                float r0 = (a * i0[i]) + sf0, r1 = (a1 * i0[i]) + sb0;
+                f0[i] = Math.Clamp(((m11 * r0) - (m01 * r1)) * inverse, 0f, 1f);
+                b0[i] = Math.Clamp(((m00 * r1) - (m01 * r0)) * inverse, 0f, 1f);
+                r0 = (a * i1[i]) + sf1;
+                r1 = (a1 * i1[i]) + sb1;
+                f1[i] = Math.Clamp(((m11 * r0) - (m01 * r1)) * inverse, 0f, 1f);
+                b1[i] = Math.Clamp(((m00 * r1) - (m01 * r0)) * inverse, 0f, 1f);
+                r0 = (a * i2[i]) + sf2;
+                r1 = (a1 * i2[i]) + sb2;
+                f2[i] = Math.Clamp(((m11 * r0) - (m01 * r1)) * inverse, 0f, 1f);
+                b2[i] = Math.Clamp(((m00 * r1) - (m01 * r0)) * inverse, 0f, 1f);
             }
         }
     }
@@ -191,12 +193,18 @@ internal static class ForegroundEstimation
         }
 
         float[] scaled = Scratch.Plane<float>(scratch, toWidth * toHeight);
+        int[] columns = Scratch.Plane<int>(scratch, toWidth);
+        for (int x = 0; x < toWidth; x++)
+        {
+            columns[x] = Math.Min(width - 1, (int)((long)x * width / toWidth));
+        }
+
         for (int y = 0; y < toHeight; y++)
         {
-            int sy = Math.Min(height - 1, (int)((long)y * height / toHeight));
+            int from = Math.Min(height - 1, (int)((long)y * height / toHeight)) * width, to = y * toWidth;
             for (int x = 0; x < toWidth; x++)
             {
-                scaled[(y * toWidth) + x] = plane[(sy * width) + Math.Min(width - 1, (int)((long)x * width / toWidth))];
+                scaled[to + x] = plane[from + columns[x]];
             }
         }
 

@@ -15,8 +15,14 @@ internal static class GuidedFilter
     /// <param name="guide">Three planes, values in 0–1, <paramref name="width"/> x <paramref name="height"/>.</param>
     /// <param name="input">The plane to filter, the same size.</param>
     /// <param name="scratch">Where the planes come from (a tile worker's), or null for new arrays.</param>
-    public static float[] Apply(float[][] guide, float[] input, int width, int height, int radius, float epsilon, int subsample, Scratch? scratch = null)
+    /// <param name="window">
+    /// The part of the plane whose output is wanted (left, top, width, height), or null for all of it: the fits still
+    /// see the whole input, only the full-resolution output (its costliest step) is limited to the window.
+    /// </param>
+    /// <returns>The filtered plane, the window's size.</returns>
+    public static float[] Apply(float[][] guide, float[] input, int width, int height, int radius, float epsilon, int subsample, Scratch? scratch = null, (int Left, int Top, int Width, int Height)? window = null)
     {
+        (int left, int top, int outWidth, int outHeight) = window ?? (0, 0, width, height);
         int sw = (width + subsample - 1) / subsample, sh = (height + subsample - 1) / subsample, n = sw * sh;
         float[] r = Shrink(guide[0], width, height, subsample, scratch), g = Shrink(guide[1], width, height, subsample, scratch), b = Shrink(guide[2], width, height, subsample, scratch);
         float[] p = Shrink(input, width, height, subsample, scratch);
@@ -51,27 +57,40 @@ internal static class GuidedFilter
         box.Mean(gg);
         box.Mean(bb);
         box.Mean(mp);
-        float[] output = Scratch.Plane<float>(scratch, width * height);
+        float[] output = Scratch.Plane<float>(scratch, outWidth * outHeight);
         float[] fr = guide[0], fg = guide[1], fb = guide[2];
-        for (int y = 0; y < height; y++)
+        float inverse = 1f / subsample;
+
+        // Bilinear, with the low-resolution samples at the centres of their blocks; the columns' samples and weights
+        // are the same on every row.
+        int[] left0 = Scratch.Plane<int>(scratch, outWidth), left1 = Scratch.Plane<int>(scratch, outWidth);
+        float[] rightWeight = Scratch.Plane<float>(scratch, outWidth);
+        for (int ox = 0; ox < outWidth; ox++)
         {
-            // Bilinear, with the low-resolution samples at the centres of their blocks.
-            float sy = Math.Clamp(((y + 0.5f) / subsample) - 0.5f, 0, sh - 1);
+            float sx = Math.Clamp(((left + ox + 0.5f) * inverse) - 0.5f, 0, sw - 1);
+            left0[ox] = (int)sx;
+            left1[ox] = Math.Min(sw - 1, left0[ox] + 1);
+            rightWeight[ox] = sx - left0[ox];
+        }
+
+        for (int oy = 0; oy < outHeight; oy++)
+        {
+            int y = top + oy;
+            float sy = Math.Clamp(((y + 0.5f) * inverse) - 0.5f, 0, sh - 1);
             int y0 = (int)sy, y1 = Math.Min(sh - 1, y0 + 1);
             float wy = sy - y0;
-            for (int x = 0; x < width; x++)
+            int row0 = y0 * sw, row1 = y1 * sw, from = (y * width) + left, to = oy * outWidth;
+            for (int ox = 0; ox < outWidth; ox++)
             {
-                float sx = Math.Clamp(((x + 0.5f) / subsample) - 0.5f, 0, sw - 1);
-                int x0 = (int)sx, x1 = Math.Min(sw - 1, x0 + 1);
-                float wx = sx - x0;
-                int i00 = (y0 * sw) + x0, i01 = (y0 * sw) + x1, i10 = (y1 * sw) + x0, i11 = (y1 * sw) + x1;
+                float wx = rightWeight[ox];
+                int i00 = row0 + left0[ox], i01 = row0 + left1[ox], i10 = row1 + left0[ox], i11 = row1 + left1[ox];
                 float w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
                 float ar = (rr[i00] * w00) + (rr[i01] * w01) + (rr[i10] * w10) + (rr[i11] * w11);
                 float ag = (gg[i00] * w00) + (gg[i01] * w01) + (gg[i10] * w10) + (gg[i11] * w11);
                 float ab = (bb[i00] * w00) + (bb[i01] * w01) + (bb[i10] * w10) + (bb[i11] * w11);
                 float bias = (mp[i00] * w00) + (mp[i01] * w01) + (mp[i10] * w10) + (mp[i11] * w11);
-                int i = (y * width) + x;
-                output[i] = (ar * fr[i]) + (ag * fg[i]) + (ab * fb[i]) + bias;
+                int i = from + ox;
+                output[to + ox] = (ar * fr[i]) + (ag * fg[i]) + (ab * fb[i]) + bias;
             }
         }
 
@@ -114,20 +133,29 @@ internal static class GuidedFilter
 
         int sw = (width + factor - 1) / factor, sh = (height + factor - 1) / factor;
         float[] sum = Scratch.Plane<float>(scratch, sw * sh, clear: true);
-        int[] count = Scratch.Plane<int>(scratch, sw * sh, clear: true);
         for (int y = 0; y < height; y++)
         {
-            int row = (y / factor) * sw;
-            for (int x = 0; x < width; x++)
+            int row = (y / factor) * sw, from = y * width;
+            for (int bx = 0; bx < sw; bx++)
             {
-                sum[row + (x / factor)] += plane[(y * width) + x];
-                count[row + (x / factor)]++;
+                int start = from + (bx * factor), end = from + Math.Min(width, (bx + 1) * factor);
+                float block = 0;
+                for (int i = start; i < end; i++)
+                {
+                    block += plane[i];
+                }
+
+                sum[row + bx] += block;
             }
         }
 
-        for (int i = 0; i < sum.Length; i++)
+        for (int by = 0; by < sh; by++)
         {
-            sum[i] /= count[i];
+            int rows = Math.Min(factor, height - (by * factor));
+            for (int bx = 0; bx < sw; bx++)
+            {
+                sum[(by * sw) + bx] /= rows * Math.Min(factor, width - (bx * factor));
+            }
         }
 
         return sum;
@@ -135,9 +163,58 @@ internal static class GuidedFilter
 
     /// <summary>The mean over the (2r + 1)² window clipped to the plane, in place; <paramref name="scratch"/> is the same size.</summary>
     /// <param name="sums">Column sums, <paramref name="width"/> long (any contents), or null for a new array.</param>
+    /// <remarks>The sums are kept in double (running sums over a whole row or column); each mean multiplies by the count's reciprocal, taken once per window size (a division per pixel and pass was most of the cost).</remarks>
     public static void BoxMean(float[] plane, float[] scratch, int width, int height, int radius, double[]? sums = null)
     {
-        for (int y = 0; y < height; y++)
+        Span<double> inverse = stackalloc double[(2 * Math.Min(radius, Math.Max(width, height))) + 2];
+        for (int k = 1; k < inverse.Length; k++)
+        {
+            inverse[k] = 1.0 / k;
+        }
+
+        // Along the rows: four rows at a time, so that four running sums (independent chains of additions) share
+        // each step; a single running sum waited on its own additions' latency.
+        int y4 = height - (height % 4);
+        for (int y = 0; y < y4; y += 4)
+        {
+            int r0 = y * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int x = 0; x < Math.Min(radius, width); x++)
+            {
+                s0 += plane[r0 + x];
+                s1 += plane[r1 + x];
+                s2 += plane[r2 + x];
+                s3 += plane[r3 + x];
+            }
+
+            for (int x = 0; x < width; x++)
+            {
+                int enter = x + radius, leave = x - radius - 1;
+                if (enter < width)
+                {
+                    s0 += plane[r0 + enter];
+                    s1 += plane[r1 + enter];
+                    s2 += plane[r2 + enter];
+                    s3 += plane[r3 + enter];
+                }
+
+                if (leave >= 0)
+                {
+                    s0 -= plane[r0 + leave];
+                    s1 -= plane[r1 + leave];
+                    s2 -= plane[r2 + leave];
+                    s3 -= plane[r3 + leave];
+                }
+
+                double share = inverse[Math.Min(width - 1, enter) - Math.Max(0, x - radius) + 1];
+                scratch[r0 + x] = (float)(s0 * share);
+                scratch[r1 + x] = (float)(s1 * share);
+                scratch[r2 + x] = (float)(s2 * share);
+                scratch[r3 + x] = (float)(s3 * share);
+            }
+        }
+
+        for (int y = y4; y < height; y++)
         {
             int row = y * width;
             double sum = 0;
@@ -159,7 +236,7 @@ internal static class GuidedFilter
                     sum -= plane[row + leave];
                 }
 
-                scratch[row + x] = (float)(sum / (Math.Min(width - 1, enter) - Math.Max(0, x - radius) + 1));
+                scratch[row + x] = (float)(sum * inverse[Math.Min(width - 1, enter) - Math.Max(0, x - radius) + 1]);
             }
         }
 
@@ -183,20 +260,30 @@ internal static class GuidedFilter
         for (int y = 0; y < height; y++)
         {
             int enter = y + radius, leave = y - radius - 1;
-            int count = Math.Min(height - 1, enter) - Math.Max(0, y - radius) + 1;
-            for (int x = 0; x < width; x++)
+            double share = inverse[Math.Min(height - 1, enter) - Math.Max(0, y - radius) + 1];
+            Span<double> column = sums.AsSpan(0, width);
+            Span<float> output = plane.AsSpan(y * width, width);
+            if (enter < height)
             {
-                if (enter < height)
+                ReadOnlySpan<float> add = scratch.AsSpan(enter * width, width);
+                for (int x = 0; x < column.Length; x++)
                 {
-                    sums[x] += scratch[(enter * width) + x];
+                    column[x] += add[x];
                 }
+            }
 
-                if (leave >= 0)
+            if (leave >= 0)
+            {
+                ReadOnlySpan<float> remove = scratch.AsSpan(leave * width, width);
+                for (int x = 0; x < column.Length; x++)
                 {
-                    sums[x] -= scratch[(leave * width) + x];
+                    column[x] -= remove[x];
                 }
+            }
 
-                plane[(y * width) + x] = (float)(sums[x] / count);
+            for (int x = 0; x < column.Length; x++)
+            {
+                output[x] = (float)(column[x] * share);
             }
         }
     }

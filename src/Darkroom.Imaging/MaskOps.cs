@@ -1,3 +1,4 @@
+using System.Numerics;
 using Darkroom.Core.Errors;
 using NetVips;
 
@@ -127,9 +128,11 @@ public static class MaskOps
     private const int Straight = 3, Diagonal = 4, Far = int.MaxValue / 4;
 
     /// <summary>
-    /// Two raster passes that lower each distance to a neighbour's plus the step to it (3 straight, 4 diagonal). Row by
-    /// row over spans, the first and last columns apart, so the inner loop has no edge tests (at 12 MP a pass took about
-    /// twice as long with a test per neighbour).
+    /// Two raster passes that lower each distance to a neighbour's plus the step to it (3 straight, 4 diagonal). Each row
+    /// takes the previous row's three neighbours first, in vectors (no pixel of the row depends on another there), then
+    /// runs along the row for the neighbour before it with the running value held in a register; the first and last
+    /// columns apart. The same minima as pixel by pixel, in another order (at 12 MP a pass took about twice as long with
+    /// a test per neighbour, and the run along the row waited on each store before).
     /// </summary>
     private static void Chamfer(int[] distance, int width, int height)
     {
@@ -137,75 +140,62 @@ public static class MaskOps
         for (int y = 0; y < height; y++)
         {
             Span<int> row = all.Slice(y * width, width);
-            if (y == 0)
+            if (y > 0)
             {
-                for (int x = 1; x < width; x++)
-                {
-                    row[x] = Math.Min(row[x], row[x - 1] + Straight);
-                }
-
-                continue;
+                FromNeighbourRow(row, all.Slice((y - 1) * width, width));
             }
 
-            ReadOnlySpan<int> above = all.Slice((y - 1) * width, width);
-            row[0] = Math.Min(row[0], above[0] + Straight);
-            if (width > 1)
+            int previous = row[0];
+            for (int x = 1; x < width; x++)
             {
-                row[0] = Math.Min(row[0], above[1] + Diagonal);
-            }
-
-            for (int x = 1; x < width - 1; x++)
-            {
-                int d = Math.Min(row[x], row[x - 1] + Straight);
-                d = Math.Min(d, above[x] + Straight);
-                d = Math.Min(d, above[x - 1] + Diagonal);
-                row[x] = Math.Min(d, above[x + 1] + Diagonal);
-            }
-
-            if (width > 1)
-            {
-                int x = width - 1;
-                int d = Math.Min(row[x], row[x - 1] + Straight);
-                d = Math.Min(d, above[x] + Straight);
-                row[x] = Math.Min(d, above[x - 1] + Diagonal);
+                previous = Math.Min(row[x], previous + Straight);
+                row[x] = previous;
             }
         }
 
         for (int y = height - 1; y >= 0; y--)
         {
             Span<int> row = all.Slice(y * width, width);
-            if (y == height - 1)
+            if (y < height - 1)
             {
-                for (int x = width - 2; x >= 0; x--)
-                {
-                    row[x] = Math.Min(row[x], row[x + 1] + Straight);
-                }
-
-                continue;
+                FromNeighbourRow(row, all.Slice((y + 1) * width, width));
             }
 
-            ReadOnlySpan<int> below = all.Slice((y + 1) * width, width);
-            int last = width - 1;
-            row[last] = Math.Min(row[last], below[last] + Straight);
-            if (width > 1)
+            int previous = row[width - 1];
+            for (int x = width - 2; x >= 0; x--)
             {
-                row[last] = Math.Min(row[last], below[last - 1] + Diagonal);
+                previous = Math.Min(row[x], previous + Straight);
+                row[x] = previous;
             }
+        }
+    }
 
-            for (int x = width - 2; x >= 1; x--)
-            {
-                int d = Math.Min(row[x], row[x + 1] + Straight);
-                d = Math.Min(d, below[x] + Straight);
-                d = Math.Min(d, below[x + 1] + Diagonal);
-                row[x] = Math.Min(d, below[x - 1] + Diagonal);
-            }
+    /// <summary>Lowers each distance in a row to the neighbouring row's straight neighbour + 3 and diagonal ones + 4.</summary>
+    private static void FromNeighbourRow(Span<int> row, ReadOnlySpan<int> other)
+    {
+        int width = row.Length;
+        row[0] = Math.Min(row[0], other[0] + Straight);
+        if (width == 1)
+        {
+            return;
+        }
 
-            if (width > 1)
-            {
-                int d = Math.Min(row[0], row[1] + Straight);
-                d = Math.Min(d, below[0] + Straight);
-                row[0] = Math.Min(d, below[1] + Diagonal);
-            }
+        row[0] = Math.Min(row[0], other[1] + Diagonal);
+        int last = width - 1;
+        row[last] = Math.Min(Math.Min(row[last], other[last] + Straight), other[last - 1] + Diagonal);
+        var straight = new Vector<int>(Straight);
+        var diagonal = new Vector<int>(Diagonal);
+        int x = 1;
+        for (; x + Vector<int>.Count <= last; x += Vector<int>.Count)
+        {
+            var d = Vector.Min(new Vector<int>(row[x..]), new Vector<int>(other[x..]) + straight);
+            d = Vector.Min(d, Vector.Min(new Vector<int>(other[(x - 1)..]), new Vector<int>(other[(x + 1)..])) + diagonal);
+            d.CopyTo(row[x..]);
+        }
+
+        for (; x < last; x++)
+        {
+            row[x] = Math.Min(Math.Min(row[x], other[x] + Straight), Math.Min(other[x - 1], other[x + 1]) + Diagonal);
         }
     }
 

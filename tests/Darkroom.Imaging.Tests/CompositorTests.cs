@@ -22,6 +22,29 @@ public sealed class CompositorTests
     }
 
     [TestMethod]
+    public void ToSize_UpscaledMatte_MatchesLibvipsBicubicEnlargement()
+    {
+        // A soft disc and a hard-edged square, 97x61, enlarged by non-whole factors: the written-out scaling must give
+        // libvips' own bicubic enlargement (what the matte was scaled with before) to within its fixed-point rounding.
+        (_, Image disc) = TestImages.Disc(97, 61);
+        using Image soft = disc;
+        using Image blurred = soft.Gaussblur(1.5).Cast(Enums.BandFormat.Uchar);
+        using Image square = Image.Black(97, 61).Cast(Enums.BandFormat.Uchar).Mutate(m => m.DrawRect([255], 20, 10, 30, 25, fill: true));
+        foreach (Image small in new[] { blurred, square })
+        {
+            using Image mine = Matte.ToSize(small, 400, 230);
+            using Image theirs = Regions.ToExactSize(small, 400, 230, Enums.Kernel.Lanczos3);
+            using Image difference = (mine.Cast(Enums.BandFormat.Int) - theirs.Cast(Enums.BandFormat.Int)).Abs();
+
+            Assert.AreEqual(400, mine.Width);
+            Assert.AreEqual(230, mine.Height);
+            Assert.IsLessThanOrEqualTo(3.0, difference.Max(), "the largest difference from libvips' enlargement, in levels");
+            Assert.IsLessThan(0.05, difference.Avg(), "the mean difference from libvips' enlargement, in levels");
+            Assert.IsGreaterThan(10.0, mine.Deviate(), "the enlarged matte is not flat");
+        }
+    }
+
+    [TestMethod]
     public void Compose_Cutout_HasTheMatteAsAlpha()
     {
         using Image photo = Photo();
