@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Darkroom.Imaging;
 
 /// <summary>
@@ -263,28 +265,58 @@ internal static class GuidedFilter
             double share = inverse[Math.Min(height - 1, enter) - Math.Max(0, y - radius) + 1];
             Span<double> column = sums.AsSpan(0, width);
             Span<float> output = plane.AsSpan(y * width, width);
-            if (enter < height)
+            ReadOnlySpan<float> add = enter < height ? scratch.AsSpan(enter * width, width) : default;
+            ReadOnlySpan<float> remove = leave >= 0 ? scratch.AsSpan(leave * width, width) : default;
+            ColumnStep(column, add, remove, output, share);
+        }
+    }
+
+    /// <summary>
+    /// One row of the down-the-columns pass: each column's sum takes the entering row and gives back the leaving one
+    /// (either may be empty), and the row's means are the sums times the count's reciprocal; in vectors of doubles.
+    /// </summary>
+    private static void ColumnStep(Span<double> column, ReadOnlySpan<float> add, ReadOnlySpan<float> remove, Span<float> output, double share)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<double>(share);
+            for (; x + Vector<float>.Count <= column.Length; x += Vector<float>.Count)
             {
-                ReadOnlySpan<float> add = scratch.AsSpan(enter * width, width);
-                for (int x = 0; x < column.Length; x++)
+                Vector<double> low = new(column[x..]), high = new(column[(x + Vector<double>.Count)..]);
+                if (!add.IsEmpty)
                 {
-                    column[x] += add[x];
+                    Vector.Widen(new Vector<float>(add[x..]), out Vector<double> addLow, out Vector<double> addHigh);
+                    low += addLow;
+                    high += addHigh;
                 }
+
+                if (!remove.IsEmpty)
+                {
+                    Vector.Widen(new Vector<float>(remove[x..]), out Vector<double> removeLow, out Vector<double> removeHigh);
+                    low -= removeLow;
+                    high -= removeHigh;
+                }
+
+                low.CopyTo(column[x..]);
+                high.CopyTo(column[(x + Vector<double>.Count)..]);
+                Vector.Narrow(low * scale, high * scale).CopyTo(output[x..]);
+            }
+        }
+
+        for (; x < column.Length; x++)
+        {
+            if (!add.IsEmpty)
+            {
+                column[x] += add[x];
             }
 
-            if (leave >= 0)
+            if (!remove.IsEmpty)
             {
-                ReadOnlySpan<float> remove = scratch.AsSpan(leave * width, width);
-                for (int x = 0; x < column.Length; x++)
-                {
-                    column[x] -= remove[x];
-                }
+                column[x] -= remove[x];
             }
 
-            for (int x = 0; x < column.Length; x++)
-            {
-                output[x] = (float)(column[x] * share);
-            }
+            output[x] = (float)(column[x] * share);
         }
     }
 }

@@ -133,20 +133,17 @@ public static class MatteRefiner
             int ew = Math.Min(width, x0 + cw + margin) - ex, eh = Math.Min(height, y0 + ch + margin) - ey;
 
             // A tile whose whole neighbourhood is confidently one side needs no solving.
-            byte min = 255, max = 0;
-            for (int y = ey; y < ey + eh; y++)
+            bool allSure = true, allClear = true;
+            for (int y = ey; y < ey + eh && (allSure || allClear); y++)
             {
                 ReadOnlySpan<byte> row = coarse.AsSpan((y * width) + ex, ew);
-                foreach (byte v in row)
-                {
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                }
+                allSure = allSure && row.IndexOfAnyExceptInRange(Opaque, byte.MaxValue) < 0;
+                allClear = allClear && row.IndexOfAnyExceptInRange(byte.MinValue, (byte)(Clear - 1)) < 0;
             }
 
-            if (min >= Opaque || max < Clear)
+            if (allSure || allClear)
             {
-                byte fill = min >= Opaque ? (byte)255 : (byte)0;
+                byte fill = allSure ? (byte)255 : (byte)0;
                 for (int y = y0; y < y0 + ch; y++)
                 {
                     alpha.AsSpan((y * width) + x0, cw).Fill(fill);
