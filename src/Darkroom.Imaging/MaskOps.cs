@@ -188,7 +188,7 @@ public static class MaskOps
         int x = 1;
         for (; x + Vector<int>.Count <= last; x += Vector<int>.Count)
         {
-            var d = Vector.Min(new Vector<int>(row[x..]), new Vector<int>(other[x..]) + straight);
+            Vector<int> d = Vector.Min(new Vector<int>(row[x..]), new Vector<int>(other[x..]) + straight);
             d = Vector.Min(d, Vector.Min(new Vector<int>(other[(x - 1)..]), new Vector<int>(other[(x + 1)..])) + diagonal);
             d.CopyTo(row[x..]);
         }
