@@ -181,8 +181,7 @@ public static class BorderKey
     private static (byte[] Pixels, int Width, int Height) Colours(Image photo)
     {
         using Image three = photo.Bands > 3 ? photo.ExtractBand(0, n: 3) : photo.Copy();
-        using Image bytes = three.Cast(Enums.BandFormat.Uchar);
-        return (bytes.WriteToMemory<byte>(), three.Width, three.Height);
+        return (PixelImage.Read(three), three.Width, three.Height);
     }
 
     private static double Distance(byte[] pixels, int p, byte[] colour)

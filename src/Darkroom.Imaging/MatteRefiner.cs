@@ -62,12 +62,10 @@ public static class MatteRefiner
         }
 
         using Image rgb = photo.Bands > 3 ? photo.ExtractBand(0, n: 3) : photo.Copy();
-        using Image rgbBytes = rgb.Cast(Enums.BandFormat.Uchar);
-        using Image matteBytes = matte.Cast(Enums.BandFormat.Uchar);
         // The photo's decoding is mostly serial (one core) and the matte may still be a libvips pipeline (a crop's second
         // pass set into it): read side by side, not one after the other.
-        Task<byte[]> reading = Task.Run(() => matteBytes.WriteToMemory<byte>());
-        byte[] pixels = rgbBytes.WriteToMemory<byte>();
+        Task<byte[]> reading = Task.Run(() => PixelImage.Read(matte));
+        byte[] pixels = PixelImage.Read(rgb);
         byte[] coarse = reading.GetAwaiter().GetResult();
         byte[] alpha = new byte[coarse.Length];
         SideColours? sides = settings.Project ? SideColours.Estimate(pixels, coarse, width, height, (2 * settings.Band) + 1) : null;

@@ -15,4 +15,20 @@ public static class PixelImage
         using Image raw = Image.NewFromMemory(pixels, width, height, bands, Enums.BandFormat.Uchar);
         return raw.Copy(interpretation: interpretation);
     }
+
+    /// <summary>
+    /// The image's pixels (uchar) rendered straight into a new managed array. <c>WriteToMemory</c> renders into a buffer
+    /// of libvips' own and copies that: for a 12 MP photo 36 MB more at once, all of it fresh pages, then a copy.
+    /// </summary>
+    public static byte[] Read(Image image)
+    {
+        using Image bytes = image.Format == Enums.BandFormat.Uchar ? image.Copy() : image.Cast(Enums.BandFormat.Uchar);
+        byte[] pixels = new byte[(long)bytes.Width * bytes.Height * bytes.Bands];
+        using (Image target = Image.NewFromMemory(pixels, bytes.Width, bytes.Height, bytes.Bands, Enums.BandFormat.Uchar))
+        {
+            bytes.Write(target);
+        }
+
+        return pixels;
+    }
 }

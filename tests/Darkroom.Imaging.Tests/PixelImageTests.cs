@@ -20,6 +20,28 @@ public sealed class PixelImageTests
         Assert.IsFalse(array.IsAlive, "the pixel array is still pinned after its images were disposed");
     }
 
+    /// <summary>
+    /// Reading renders straight into the managed array: the same bytes libvips' own WriteToMemory gives, for a decoded
+    /// photo, a pipeline (scaled, cropped), a four-band image and a float one (cast to bytes as WriteToMemory of its cast).
+    /// </summary>
+    [TestMethod]
+    public void Read_GivesWriteToMemorysBytes()
+    {
+        using Image photo = Image.NewFromFile(RepoPaths.TestData(TestImages.Cat));
+        using Image scaled = photo.Resize(0.37).Crop(5, 7, 101, 59);
+        using Image withAlpha = photo.Bandjoin(128);
+        using Image floats = photo.Cast(Enums.BandFormat.Float) * 0.5;
+        using Image floatBytes = floats.Cast(Enums.BandFormat.Uchar);
+        foreach ((Image image, Image reference) in new[] { (photo, photo), (scaled, scaled), (withAlpha, withAlpha), (floats, floatBytes) })
+        {
+            byte[] read = PixelImage.Read(image);
+            byte[] expected = reference.WriteToMemory<byte>();
+
+            Assert.AreEqual(expected.Length, read.Length);
+            Assert.IsTrue(expected.AsSpan().SequenceEqual(read), $"{image.Width}x{image.Height}x{image.Bands} {image.Format}: the bytes differ");
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference WrapUseAndDispose()
     {
