@@ -26,7 +26,7 @@ public static class Matte
     {
         if (matte.Bands == 1 && matte.Format == Enums.BandFormat.Uchar && width >= matte.Width && height >= matte.Height && (width > matte.Width || height > matte.Height))
         {
-            byte[] scaled = Upscale(matte.WriteToMemory<byte>(), matte.Width, matte.Height, width, height);
+            byte[] scaled = Upscale(PixelImage.Read(matte), matte.Width, matte.Height, width, height);
             return Image.NewFromMemory(scaled, width, height, 1, Enums.BandFormat.Uchar);
         }
 

@@ -22,7 +22,7 @@ public static class PixelImage
     /// </summary>
     public static byte[] Read(Image image)
     {
-        using Image bytes = image.Format == Enums.BandFormat.Uchar ? image.Copy() : image.Cast(Enums.BandFormat.Uchar);
+        using Image bytes = image.Cast(Enums.BandFormat.Uchar);
         byte[] pixels = new byte[(long)bytes.Width * bytes.Height * bytes.Bands];
         using (Image target = Image.NewFromMemory(pixels, bytes.Width, bytes.Height, bytes.Bands, Enums.BandFormat.Uchar))
         {
