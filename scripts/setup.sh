@@ -24,5 +24,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# run.sh starts the server on jemalloc where it is installed (lower peak memory than glibc's heap; README, "Speed and
+# memory"). Optional: without it the server runs on glibc.
+if [ -z "$(scripts/jemalloc.sh)" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing jemalloc (apt) for the server's native allocations"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends libjemalloc2 >/dev/null; } \
+    || echo "setup: jemalloc not installed; the server will run on glibc's allocator" >&2
+fi
+
 echo "setup: restoring NuGet packages"
 dotnet restore Darkroom.slnf --verbosity quiet

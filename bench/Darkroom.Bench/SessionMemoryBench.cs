@@ -36,24 +36,35 @@ internal static class SessionMemoryBench
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach ((string level, bool arena, bool pattern, bool keepHeap, bool parallel, bool widen) in Settings)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach ((string name, string value) in KeptHeap)
-            {
-                // The bench itself may run under the server's settings: each row sets or clears them.
-                start.Environment[name] = keepHeap ? value : null;
-            }
+            // The bench itself may run under the server's settings: each row sets or clears them.
+            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, keepHeap ? setting.Value : null))], level, arena, pattern, parallel, widen);
+        }
 
-            foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0", parallel ? "1" : "0", widen ? "1" : "0" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using Process child = Process.Start(start)!;
-            Console.WriteLine(child.StandardOutput.ReadToEnd().TrimEnd());
-            child.WaitForExit();
+        // Last, the allocator run.sh prefers where it is installed: jemalloc, preloaded, with its background thread.
+        if (Darkroom.Inference.NativeHeap.InstalledJemalloc() is { } jemalloc)
+        {
+            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, (string?)null)), ("LD_PRELOAD", jemalloc), ("MALLOC_CONF", "background_thread:true")], "all", false, false, false, true);
         }
 
         return 0;
+    }
+
+    private static void RunRow(string model, (string Name, string? Value)[] environment, string level, bool arena, bool pattern, bool parallel, bool widen)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach ((string name, string? value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (string argument in new[] { typeof(SessionMemoryBench).Assembly.Location, "--session-memory-one", model, level, arena ? "1" : "0", pattern ? "1" : "0", parallel ? "1" : "0", widen ? "1" : "0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process child = Process.Start(start)!;
+        Console.WriteLine(child.StandardOutput.ReadToEnd().TrimEnd());
+        child.WaitForExit();
     }
 
     /// <summary>One row, in this (child) process.</summary>
@@ -94,7 +105,7 @@ internal static class SessionMemoryBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {(widen ? "float32 (widened)" : "float16 (as stored)")} | {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(parallel ? "parallel" : "sequential")} | {(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
+            $"| {(widen ? "float32 (widened)" : "float16 (as stored)")} | {level} | {(arena ? "on" : "off")} | {(pattern ? "on" : "off")} | {(parallel ? "parallel" : "sequential")} | {(Darkroom.Inference.NativeHeap.Jemalloc ? "jemalloc" : Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "kept in one heap" : "glibc default (mapped per block)")} | {loaded / 1024} MiB | {ProcStatus.PeakKiB(Environment.ProcessId) / 1024} MiB | {ProcStatus.RssKiB(Environment.ProcessId) / 1024} MiB | {stopwatch.ElapsedMilliseconds / 3} |"));
         return 0;
     }
 }

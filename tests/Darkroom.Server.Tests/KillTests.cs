@@ -110,6 +110,12 @@ public sealed class KillTests
             start.Environment["Darkroom__Inference__ModelDirectory"] = RepoPaths.Models;
             start.Environment["Darkroom__Auth__Plans__pro__RequestsPerMinute"] = "1000000";
             start.Environment["Logging__LogLevel__Default"] = "Warning";
+            if (Darkroom.Inference.NativeHeap.InstalledJemalloc() is { } jemalloc)
+            {
+                // As run.sh starts the server where jemalloc is installed.
+                start.Environment["LD_PRELOAD"] = jemalloc;
+                start.Environment["MALLOC_CONF"] = "background_thread:true";
+            }
 
             var server = new ServerProcess(Process.Start(start)!, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) });
             server.Client.DefaultRequestHeaders.Add("X-API-Key", DarkroomHost.DevelopmentKey);

@@ -34,7 +34,10 @@ internal sealed class WorkInFlight
 internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOptions> options, TimeProvider clock, ILogger<MemoryReturn> logger) : BackgroundService
 {
     /// <summary>
-    /// glibc's allocator for this workload. Each forward pass allocates ~0.75 GiB of activations in blocks of 16–64 MiB;
+    /// The native allocator for this workload. Where jemalloc is installed <c>run.sh</c> (and the images) preload it,
+    /// with a background thread returning freed pages: its peak with 2 jobs in flight is ~0.2 GiB below glibc's one heap
+    /// (which keeps holes between the passes' blocks) at ~8 % fewer images/s (README, "Speed and memory"), and nothing
+    /// here changes it. Otherwise, glibc: each forward pass allocates ~0.75 GiB of activations in blocks of 16–64 MiB;
     /// by default glibc maps every block above its threshold (at most 32 MiB) and any block over 64 MiB taken by a
     /// thread with an arena of its own, and unmaps it on free, so every pass faulted its memory in afresh, page by page
     /// (~250,000 faults, 1.3–1.9 s of kernel time a cut-out here). Started with one arena, no mapped blocks and no
@@ -63,8 +66,11 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
         }
     }
 
-    /// <summary>Whether the process was started with the allocator settings (glibc reads them only at start).</summary>
-    public static bool StartedWithAllocatorSettings => Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") == "1";
+    /// <summary>
+    /// Whether the process was started with an allocator set up for this workload: jemalloc preloaded (what
+    /// <c>run.sh</c> and the images do where it is installed), or glibc with the settings above (it reads them only at start).
+    /// </summary>
+    public static bool StartedWithAllocatorSettings => Darkroom.Inference.NativeHeap.Jemalloc || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") == "1";
 
     /// <summary>
     /// After a job, once the jobs since the last one have allocated <see cref="CollectEvery"/>: a full collection with
@@ -147,7 +153,7 @@ internal sealed partial class MemoryReturn(WorkInFlight work, IOptions<RunnerOpt
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Idle: returned {ReturnedMiB} MiB of memory; resident now {ResidentMiB} MiB, of it managed heap {HeapMiB} MiB")]
     private static partial void LogTrimmed(ILogger logger, long returnedMiB, long residentMiB, long heapMiB);
 
-    [LoggerMessage(EventId = 5021, Level = LogLevel.Information, Message = "Started without MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647 (run.sh sets them): forward passes may take up to 1.8x as long while glibc maps and unmaps their buffers")]
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Information, Message = "Started on glibc's allocator without MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647 and without jemalloc (run.sh preloads jemalloc where it is installed, else sets those): forward passes may take up to 1.8x as long while glibc maps and unmaps their buffers")]
     private static partial void LogAllocatorDefaults(ILogger logger);
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
