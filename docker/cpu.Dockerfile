@@ -11,7 +11,7 @@ FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0
 # jemalloc for the native allocations (ONNX Runtime's activations): a lower peak than glibc's heap (README, "Speed and memory").
 RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true \
+    MALLOC_CONF=narenas:2,background_thread:true \
     AzureWebJobsScriptRoot=/home/site/wwwroot \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
     Darkroom__Inference__ModelDirectory=/models \

@@ -43,7 +43,7 @@ internal static class SessionMemoryBench
         // Last, the allocator run.sh prefers where it is installed: jemalloc, preloaded, with its background thread.
         if (Darkroom.Inference.NativeHeap.InstalledJemalloc() is { } jemalloc)
         {
-            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, (string?)null)), ("LD_PRELOAD", jemalloc), ("MALLOC_CONF", "background_thread:true")], "all", false, false, false, true);
+            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, (string?)null)), ("LD_PRELOAD", jemalloc), ("MALLOC_CONF", "narenas:2,background_thread:true")], "all", false, false, false, true);
         }
 
         return 0;
