@@ -40,10 +40,10 @@ internal static class SessionMemoryBench
             RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, keepHeap ? setting.Value : null))], level, arena, pattern, parallel, widen);
         }
 
-        // Last, the allocator run.sh prefers where it is installed: jemalloc, preloaded, with its background thread.
+        // Last, the allocator run.sh prefers where it is installed: jemalloc, preloaded, with run.sh's settings.
         if (Darkroom.Inference.NativeHeap.InstalledJemalloc() is { } jemalloc)
         {
-            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, (string?)null)), ("LD_PRELOAD", jemalloc), ("MALLOC_CONF", "narenas:2,background_thread:true")], "all", false, false, false, true);
+            RunRow(model, [.. KeptHeap.Select(setting => (setting.Name, (string?)null)), ("LD_PRELOAD", jemalloc), ("MALLOC_CONF", Darkroom.Inference.NativeHeap.JemallocSettings)], "all", false, false, false, true);
         }
 
         return 0;

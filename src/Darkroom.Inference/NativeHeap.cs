@@ -18,6 +18,12 @@ public static partial class NativeHeap
             ? JemallocFolders.Select(folder => Path.Combine(folder, "libjemalloc.so.2")).FirstOrDefault(File.Exists)
             : null;
 
+    /// <summary>
+    /// jemalloc's settings as <c>run.sh</c> and the CPU image give them (<c>MALLOC_CONF</c>): two arenas, and a background
+    /// thread that returns freed pages (~10 s decay), also while the process is idle.
+    /// </summary>
+    public const string JemallocSettings = "narenas:2,background_thread:true";
+
     private static readonly string[] JemallocFolders = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
 
     /// <summary>

@@ -114,7 +114,7 @@ public sealed class KillTests
             {
                 // As run.sh starts the server where jemalloc is installed.
                 start.Environment["LD_PRELOAD"] = jemalloc;
-                start.Environment["MALLOC_CONF"] = "narenas:2,background_thread:true";
+                start.Environment["MALLOC_CONF"] = Darkroom.Inference.NativeHeap.JemallocSettings;
             }
 
             var server = new ServerProcess(Process.Start(start)!, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) });
