@@ -53,6 +53,7 @@ internal static class CutoutBench
         var rows = new List<Row>();
         var refineTimes = new List<double>();
         var secondPasses = new List<string>();
+        var focusPasses = new List<string>();
         for (int t = 0; t < types.Length; t++)
         {
             for (int k = 0; k < perType; k++)
@@ -63,14 +64,16 @@ internal static class CutoutBench
                 using Image alpha = alphaImage, foreground = foregroundImage, model = modelImage;
                 using Image photo = Image.NewFromBuffer(jpeg);
                 // (b) Darkroom's route: the classify stage's border test, then the key or the model.
+                byte[] modelInput = ModelInput(jpeg);
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
-                // A small subject gets the model's second pass on its crop, as the segment stage does.
-                using Image? twoPass = border.Graphic ? null : segmenter.SecondPassAsync(photo, model, null, CancellationToken.None).GetAwaiter().GetResult();
-                using Image subjectMatte = twoPass is null ? model.Copy() : Matte.ToSize(twoPass, Width, Height);
+                // As the segment stage does: a subject out of focus while something else is sharp gets the model's
+                // second pass on the sharp region's crop; a small subject gets one on its own crop.
+                using CropPass? twoPass = border.Graphic ? null : segmenter.SecondPassAsync(photo, model, null, CancellationToken.None, modelInput).GetAwaiter().GetResult();
+                using Image subjectMatte = twoPass is null ? model.Copy() : Matte.ToSize(twoPass.Matte, Width, Height);
                 if (twoPass is not null)
                 {
-                    secondPasses.Add(id);
+                    (twoPass.OnFocus ? focusPasses : secondPasses).Add(id);
                 }
 
                 (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : MatteRefiner.Refine(photo, subjectMatte, MatteRefiner.For(SubjectType.Photo, Width, Height));
@@ -121,9 +124,10 @@ internal static class CutoutBench
         Row[] lost = [.. all.Where(r => r.Route == "model" && r.A.IoU < 0.5)];
         if (lost.Length > 0)
         {
-            Console.WriteLine($"where it segmented something else (IoU(a) < 0.5: {string.Join(", ", lost.Select(r => r.Id))}): SAD {lost.Sum(r => r.B.Sad) / lost.Sum(r => r.A.Sad):0.00} (refinement makes the wrong region opaque too)");
+            Console.WriteLine($"where it segmented something else (IoU(a) < 0.5: {string.Join(", ", lost.Select(r => r.Id))}): SAD {lost.Sum(r => r.B.Sad) / lost.Sum(r => r.A.Sad):0.00} (the focus pass finds some subjects again; where the wrong region stays, refinement makes it opaque too)");
         }
 
+        Console.WriteLine($"second pass on the sharp region's crop (the model's subject out of focus; its matte alone kept): {focusPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", focusPasses)})");
         Console.WriteLine($"second pass on the subject's crop (small subject in the photo): {secondPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", secondPasses)})");
         refineTimes.Sort();
         Console.WriteLine($"classify + route (+ second pass + refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
@@ -155,7 +159,10 @@ internal static class CutoutBench
             "small" => SmallAlpha(k, random),
             _ => SubjectAlpha(type, random),
         };
-        Image foreground = type == "graphic" ? Flat(random) : Texture(photos[(t + k) % photos.Length], random);
+        // The subject's texture never comes from the photo it is composited onto (a subject cut from its own
+        // background is camouflage, not a cut-out).
+        int source = (t + k) % photos.Length == (k + 1) % photos.Length ? (t + k + 1) % photos.Length : (t + k) % photos.Length;
+        Image foreground = type == "graphic" ? Flat(random) : Texture(photos[source], random);
         using Image background = type == "graphic" ? Flat(random) : Backdrop(photos, k, random);
         using Image a = alpha.Cast(Enums.BandFormat.Float) / 255.0;
         using Image mixed = ((foreground.Cast(Enums.BandFormat.Float) * a) + (background.Cast(Enums.BandFormat.Float) * (1.0 - a))).Round(Enums.OperationRound.Rint).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
@@ -572,6 +579,13 @@ internal static class CutoutBench
         using Image both = ring.Cast(Enums.BandFormat.Uchar) | placed.Cast(Enums.BandFormat.Uchar);
         using Image small = both.Shrink(Super, Super);
         return small.Cast(Enums.BandFormat.Uchar);
+    }
+
+    /// <summary>The photo as the segment stage feeds it to ISNet (1024 x 1024 RGB), for the second pass's look at focus.</summary>
+    private static byte[] ModelInput(byte[] jpeg)
+    {
+        using Image input = ImageDecoder.DecodeForModel(jpeg, 1024, 1024);
+        return input.WriteToMemory<byte>();
     }
 
     private static Image Flat(Random random)

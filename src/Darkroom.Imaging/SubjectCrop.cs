@@ -31,17 +31,23 @@ public static class SubjectCrop
     /// </summary>
     public static (int Left, int Top, int Width, int Height)? Place((double Left, double Top, double Width, double Height) box, int photoWidth, int photoHeight, int modelWidth, int modelHeight)
     {
-        double margin = 0.2 * Math.Max(box.Width * photoWidth, box.Height * photoHeight);
-        int left = Math.Max(0, (int)Math.Floor((box.Left * photoWidth) - margin)), top = Math.Max(0, (int)Math.Floor((box.Top * photoHeight) - margin));
-        int right = Math.Min(photoWidth, (int)Math.Ceiling(((box.Left + box.Width) * photoWidth) + margin));
-        int bottom = Math.Min(photoHeight, (int)Math.Ceiling(((box.Top + box.Height) * photoHeight) + margin));
-        int width = right - left, height = bottom - top;
+        (int left, int top, int width, int height) = Grow(box, photoWidth, photoHeight);
 
         // What the first pass saw of the crop, in model pixels, against what the second would: the crop's own pixels, up to the input size.
         double seenAcross = width * (double)modelWidth / photoWidth, seenDown = height * (double)modelHeight / photoHeight;
         double gainAcross = Math.Min(width, modelWidth) / seenAcross, gainDown = Math.Min(height, modelHeight) / seenDown;
         bool small = width * 2 <= photoWidth && height * 2 <= photoHeight;
         return small && gainAcross >= 1.5 && gainDown >= 1.5 && width >= 16 && height >= 16 ? (left, top, width, height) : null;
+    }
+
+    /// <summary>The crop in the photo's pixels around a box (fractions of the photo): grown by a fifth of its larger side each way, clamped to the photo.</summary>
+    public static (int Left, int Top, int Width, int Height) Grow((double Left, double Top, double Width, double Height) box, int photoWidth, int photoHeight)
+    {
+        double margin = 0.2 * Math.Max(box.Width * photoWidth, box.Height * photoHeight);
+        int left = Math.Max(0, (int)Math.Floor((box.Left * photoWidth) - margin)), top = Math.Max(0, (int)Math.Floor((box.Top * photoHeight) - margin));
+        int right = Math.Min(photoWidth, (int)Math.Ceiling(((box.Left + box.Width) * photoWidth) + margin));
+        int bottom = Math.Min(photoHeight, (int)Math.Ceiling(((box.Top + box.Height) * photoHeight) + margin));
+        return (left, top, right - left, bottom - top);
     }
 
     /// <summary>

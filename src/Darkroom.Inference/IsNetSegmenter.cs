@@ -17,35 +17,27 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     public string DefaultModel => options.Value.DefaultSegmentationModel;
 
     /// <summary>The matte at the model's resolution; the caller scales it to the photo.</summary>
-    public async Task<Segmentation> SegmentAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
-    {
-        LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
-        if (model.Spec.Task != "segmentation")
-        {
-            throw Problems.InvalidOptions($"Model '{model.Spec.Id}' is a {model.Spec.Task} model, not a segmentation model.");
-        }
-
-        using Image input = ImageDecoder.DecodeForModel(imageBytes, model.Spec.Input.Width, model.Spec.Input.Height);
-        byte[] rgb = input.WriteToMemory<byte>();
-        return new Segmentation(Run(model, rgb), model.Spec.Id, model.Provider);
-    }
+    public async Task<Segmentation> SegmentAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken) =>
+        (await SegmentWithInputAsync(imageBytes, modelId, cancellationToken)).Segmentation;
 
     /// <summary>
-    /// The matte for a cut-out: the model on the whole photo and, when the subject it found is small in a large photo
-    /// (its box, with a margin, at most half the photo across and down, and the photo larger than the model's input so
-    /// that a crop holds detail the first pass squeezed away), the model again on the subject's crop, its matte set into
-    /// the first at the crop's place. The result is at the model's size, or larger when a second pass was made (the
+    /// The matte for a cut-out: the model on the whole photo, then, where <see cref="SecondPassAsync"/> finds one pays,
+    /// the model again on a crop: on the sharp region when the subject the model chose is out of focus and something
+    /// else is in focus, or on the subject's crop when it is small in a large photo (its box, with a margin, at most
+    /// half the photo across and down, and the photo larger than the model's input there, so that a crop holds detail
+    /// the first pass squeezed away). The result is at the model's size, or larger when a second pass was made (the
     /// crop's matte is not scaled down); the caller scales it to the photo.
     /// </summary>
-    public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
+    /// <param name="smallSubjectPass">Whether a small subject may get its crop's pass (not for previews, which would not show its detail); the pass on focus is always made where it pays, so a preview shows the same subject as the full result.</param>
+    public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken, bool smallSubjectPass = true)
     {
-        Segmentation first = await SegmentAsync(imageBytes, modelId, cancellationToken);
+        (Segmentation first, byte[] input) = await SegmentWithInputAsync(imageBytes, modelId, cancellationToken);
         Image? both;
         try
         {
             // libvips decodes lazily: when no crop is taken, only the header was read.
             using Image photo = ImageDecoder.DecodeUpright(imageBytes);
-            both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken);
+            both = (await SecondPassAsync(photo, first.Matte, modelId, cancellationToken, input, smallSubjectPass))?.Matte;
         }
         catch
         {
@@ -63,30 +55,103 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     }
 
     /// <summary>
-    /// The second pass alone, for a photo (upright, decoded) whose first matte is known: the combined matte, or null
-    /// when the subject is not small enough in the photo for a crop to show the model more of it.
+    /// The second pass alone, for a photo (upright, decoded) whose first matte is known: the new matte and which pass
+    /// made it, or null when no second pass pays. First a look at focus (<see cref="Focus"/>): when the outline of the subject the model chose is
+    /// blurred, its inside mostly blurred too, and sharp edges gather elsewhere, the model runs again on the sharp
+    /// region's crop, and that crop's matte alone is kept (nothing outside it) — if the subject it finds there has a
+    /// sharp outline; otherwise the first matte stands. Else, when the subject is small in a large photo, the model
+    /// runs again on its crop and the crop's matte is set into the first.
     /// </summary>
-    public async Task<Image?> SecondPassAsync(Image photo, Image firstMatte, string? modelId, CancellationToken cancellationToken)
+    /// <param name="modelInput">The photo as the first pass fed it to the model (RGB at the model's size), or null to make it again.</param>
+    /// <param name="smallSubject">Whether the small subject's pass may be made.</param>
+    public async Task<CropPass?> SecondPassAsync(Image photo, Image firstMatte, string? modelId, CancellationToken cancellationToken, byte[]? modelInput = null, bool smallSubject = true)
     {
         LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
-        if (SubjectCrop.Find(firstMatte) is not { } box || SubjectCrop.Place(box, photo.Width, photo.Height, model.Spec.Input.Width, model.Spec.Input.Height) is not { } crop)
-        {
-            return null;
-        }
-
+        int modelWidth = model.Spec.Input.Width, modelHeight = model.Spec.Input.Height;
         using Image flat = photo.HasAlpha() ? photo.Flatten(background: [255, 255, 255]) : photo.Copy();
-        using Image piece = flat.ExtractArea(crop.Left, crop.Top, crop.Width, crop.Height);
-        using Image input = piece.ThumbnailImage(model.Spec.Input.Width, height: model.Spec.Input.Height, size: Enums.Size.Force);
-        using Image rgb = (input.Bands > 3 ? input.ExtractBand(0, n: 3) : input).Cast(Enums.BandFormat.Uchar);
-        if (rgb.Bands != 3)
+        if (flat.Bands < 3)
         {
             // Decoded photos are sRGB; anything else keeps the first pass rather than feed the model a wrong tensor.
             return null;
         }
 
-        using Image second = Run(model, rgb.WriteToMemory<byte>());
+        byte[] input = modelInput ?? Squeeze(flat, modelWidth, modelHeight);
+        if (FocusPass(model, flat, firstMatte, input) is { } focused)
+        {
+            return new CropPass(focused, OnFocus: true);
+        }
+
+        if (!smallSubject || SubjectCrop.Find(firstMatte) is not { } box || SubjectCrop.Place(box, photo.Width, photo.Height, modelWidth, modelHeight) is not { } crop)
+        {
+            return null;
+        }
+
+        using Image second = RunOnCrop(model, flat, crop);
         logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height);
-        return SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height);
+        return new CropPass(SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height), OnFocus: false);
+    }
+
+    /// <summary>The matte from a second pass on the sharp region when the first subject is out of focus and the new one is not; else null.</summary>
+    private Image? FocusPass(LoadedModel model, Image flat, Image firstMatte, byte[] input)
+    {
+        int modelWidth = model.Spec.Input.Width, modelHeight = model.Spec.Input.Height;
+        Focus.Reading before = Focus.Read(input, MatteAt(firstMatte, modelWidth, modelHeight), modelWidth, modelHeight);
+        if (!before.SubjectOutOfFocus(modelWidth, modelHeight) || before.SharpBox is not { } sharp)
+        {
+            return null;
+        }
+
+        (double Left, double Top, double Width, double Height) box = (sharp.Left / (double)modelWidth, sharp.Top / (double)modelHeight, sharp.Width / (double)modelWidth, sharp.Height / (double)modelHeight);
+        (int Left, int Top, int Width, int Height) crop = SubjectCrop.Grow(box, flat.Width, flat.Height);
+        using Image second = RunOnCrop(model, flat, crop);
+        using Image none = Image.Black(firstMatte.Width, firstMatte.Height).Cast(Enums.BandFormat.Uchar);
+        Image focused = SubjectCrop.Combine(none, second, crop, flat.Width, flat.Height);
+        Focus.Reading after = Focus.Read(input, MatteAt(focused, modelWidth, modelHeight), modelWidth, modelHeight);
+        bool sharper = after.Outline >= Focus.MinOutline && after.OutlineSharp >= Focus.InFocus;
+        logger.FocusPass(crop.Left, crop.Top, crop.Width, crop.Height, sharper ? "kept it (its subject's outline is sharp)" : "kept the first (the crop's subject is not sharper)");
+        if (sharper)
+        {
+            return focused;
+        }
+
+        focused.Dispose();
+        return null;
+    }
+
+    /// <summary>The model on a crop of the photo (RGB, three bands or more), the crop squeezed to the model's input.</summary>
+    private static Image RunOnCrop(LoadedModel model, Image flat, (int Left, int Top, int Width, int Height) crop)
+    {
+        using Image piece = flat.ExtractArea(crop.Left, crop.Top, crop.Width, crop.Height);
+        return Run(model, Squeeze(piece, model.Spec.Input.Width, model.Spec.Input.Height));
+    }
+
+    /// <summary>An image's first three bands squeezed to a size, as RGB bytes.</summary>
+    private static byte[] Squeeze(Image image, int width, int height)
+    {
+        using Image input = image.ThumbnailImage(width, height: height, size: Enums.Size.Force);
+        using Image rgb = (input.Bands > 3 ? input.ExtractBand(0, n: 3) : input).Cast(Enums.BandFormat.Uchar);
+        return rgb.WriteToMemory<byte>();
+    }
+
+    /// <summary>A matte's bytes at a size (one band).</summary>
+    private static byte[] MatteAt(Image matte, int width, int height)
+    {
+        using Image sized = Matte.ToSize(matte, width, height);
+        using Image band = sized.Bands > 1 ? sized.ExtractBand(0) : sized.Copy();
+        return band.WriteToMemory<byte>();
+    }
+
+    private async Task<(Segmentation Segmentation, byte[] Input)> SegmentWithInputAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken)
+    {
+        LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
+        if (model.Spec.Task != "segmentation")
+        {
+            throw Problems.InvalidOptions($"Model '{model.Spec.Id}' is a {model.Spec.Task} model, not a segmentation model.");
+        }
+
+        using Image input = ImageDecoder.DecodeForModel(imageBytes, model.Spec.Input.Width, model.Spec.Input.Height);
+        byte[] rgb = input.WriteToMemory<byte>();
+        return (new Segmentation(Run(model, rgb), model.Spec.Id, model.Provider), rgb);
     }
 
     /// <summary>One inference on a mid-grey image, so the first real job does not pay for allocation and graph set-up.</summary>
@@ -152,6 +217,12 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
 
         return half;
     }
+}
+
+/// <summary>A second pass's matte (one band, uchar) and whether it was the pass on the sharp region (else the small subject's).</summary>
+public sealed record CropPass(Image Matte, bool OnFocus) : IDisposable
+{
+    public void Dispose() => Matte.Dispose();
 }
 
 /// <summary>A matte (one band, uchar, the model's size) and what made it.</summary>

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Small subject: the model ran again on its crop {Left},{Top} {Width}x{Height}")]
     public static partial void SecondPass(this ILogger logger, int left, int top, int width, int height);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Out of focus: the model's subject was blurred and sharp edges lay elsewhere; it ran again on their crop {Left},{Top} {Width}x{Height} and {Outcome}")]
+    public static partial void FocusPass(this ILogger logger, int left, int top, int width, int height, string outcome);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Model {ModelId} is stored in float16: widened to float32 for the CPU ({Tensors} tensors)")]
     public static partial void ModelWidened(this ILogger logger, string modelId, int tensors);
 }

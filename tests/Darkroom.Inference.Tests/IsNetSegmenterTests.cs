@@ -168,6 +168,47 @@ public sealed class IsNetSegmenterTests
         }
     }
 
+    /// <summary>
+    /// The coffee photo blurred as a lens blurs what lies behind the subject (the cup stays the salient object), with
+    /// an ellipse of the astronaut photo set sharp over it: ISNet alone takes the blurred cup; the segmenter sees that
+    /// the cup's outline is soft, runs again on the sharp region's crop and keeps only what it finds there. The real
+    /// cat photo (a soft furry outline before a blurred room, but a sharp face) gets no such pass.
+    /// </summary>
+    [TestMethod]
+    public async Task SegmentSubject_BlurredObjectAndSharpSubject_RunsAgainWhereTheFocusIs()
+    {
+        const int width = 2048, height = 1536;
+        using Image coffee = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
+        using Image astronaut = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
+        using Image ground = Regions.ToExactSize(coffee, width, height, Enums.Kernel.Lanczos3);
+        using Image blurred = ground.Gaussblur(12);
+        using Image texture = Regions.ToExactSize(astronaut, width, height, Enums.Kernel.Lanczos3);
+        using Image xy = Image.Xyz(width, height);
+        using Image dx = (xy[0] - 1000) / 150.0, dy = (xy[1] - 600) / 170.0;
+        using Image known = (((dx * dx) + (dy * dy)) < 1.0).Cast(Enums.BandFormat.Uchar);
+        using Image photo = known.Ifthenelse(texture, blurred).Cast(Enums.BandFormat.Uchar);
+        byte[] jpeg = photo.JpegsaveBuffer(q: 95);
+        IsNetSegmenter segmenter = Models.Segmenter(s_sessions);
+
+        using Segmentation first = await segmenter.SegmentAsync(jpeg, null, TestContext.CancellationToken);
+        using Segmentation both = await segmenter.SegmentSubjectAsync(jpeg, null, TestContext.CancellationToken);
+        using Image firstSized = Matte.ToSize(first.Matte, width, height);
+        using Image bothSized = Matte.ToSize(both.Matte, width, height);
+        double before = TestImages.IoU(firstSized, known), after = TestImages.IoU(bothSized, known);
+        TestContext.WriteLine($"IoU one pass {before:0.000}, with the focus pass {after:0.000}");
+        Assert.IsLessThan(0.5, before, "the premise: ISNet alone takes the blurred cup");
+        Assert.IsGreaterThanOrEqualTo(0.95, after);
+        using Image outside = known.Equal(0.0), cup = (firstSized >= 128) & outside;
+        using Image left = cup.Ifthenelse(bothSized, 0);
+        Assert.IsLessThan(2.0, left.Avg() * 255 / cup.Avg(), "the blurred cup is dropped (its mean alpha out of 255)");
+
+        byte[] cat = TestImages.Photo(TestImages.Cat);
+        using Segmentation catFirst = await segmenter.SegmentAsync(cat, null, TestContext.CancellationToken);
+        using Segmentation catBoth = await segmenter.SegmentSubjectAsync(cat, null, TestContext.CancellationToken);
+        using Image difference = (catFirst.Matte - catBoth.Matte).Abs();
+        Assert.AreEqual(0, difference.Max(), "the cat photo keeps its first matte");
+    }
+
     [TestMethod]
     public async Task Segment_CatPhoto_KeepsTheCatAndDropsTheDarkBackground()
     {

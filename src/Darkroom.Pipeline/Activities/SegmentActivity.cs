@@ -35,10 +35,9 @@ public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter seg
             }
         }
 
-        // A small subject in a large photo gets a second pass on its crop (not for a preview, which would not show it).
-        using Segmentation segmentation = request.Preview
-            ? await segmenter.SegmentAsync(source, request.Model, cancellationToken)
-            : await segmenter.SegmentSubjectAsync(source, request.Model, cancellationToken);
+        // A subject out of focus gets a second pass on the sharp region; a small subject in a large photo one on its
+        // crop (not for a preview, which would not show its detail).
+        using Segmentation segmentation = await segmenter.SegmentSubjectAsync(source, request.Model, cancellationToken, smallSubjectPass: !request.Preview);
         byte[] png = segmentation.Matte.PngsaveBuffer(compression: imaging.Value.PngCompression);
         string matteBlob = ArtifactPaths.Matte(request.Tenant, request.JobId);
         await artifacts.PutAsync(matteBlob, png, "image/png", cancellationToken);
