@@ -103,6 +103,12 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
 
         (double Left, double Top, double Width, double Height) box = (sharp.Left / (double)modelWidth, sharp.Top / (double)modelHeight, sharp.Width / (double)modelWidth, sharp.Height / (double)modelHeight);
         (int Left, int Top, int Width, int Height) crop = SubjectCrop.Grow(box, flat.Width, flat.Height);
+        if (crop.Width < 16 || crop.Height < 16)
+        {
+            // A photo a few dozen pixels across: no crop of it is worth a pass.
+            return null;
+        }
+
         using Image second = RunOnCrop(model, flat, crop);
         using Image none = Image.Black(firstMatte.Width, firstMatte.Height).Cast(Enums.BandFormat.Uchar);
         Image focused = SubjectCrop.Combine(none, second, crop, flat.Width, flat.Height);
