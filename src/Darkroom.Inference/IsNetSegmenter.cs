@@ -56,11 +56,11 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
 
     /// <summary>
     /// The second pass alone, for a photo (upright, decoded) whose first matte is known: the new matte and which pass
-    /// made it, or null when no second pass pays. First a look at focus (<see cref="Focus"/>): when the outline of the subject the model chose is
-    /// blurred, its inside mostly blurred too, and sharp edges gather elsewhere, the model runs again on the sharp
-    /// region's crop, and that crop's matte alone is kept (nothing outside it) — if the subject it finds there has a
-    /// sharp outline; otherwise the first matte stands. Else, when the subject is small in a large photo, the model
-    /// runs again on its crop and the crop's matte is set into the first.
+    /// made it, or null when no second pass pays. First a look at focus (<see cref="Focus"/>): when the outline of the
+    /// subject the model chose is blurred, its inside mostly blurred too, and sharp edges gather elsewhere, the model
+    /// runs again on the sharp region's crop, and that crop's matte alone is kept (nothing outside it) — if the subject
+    /// it finds there has a sharp outline; otherwise the first matte stands. Else, when the subject is small in a large
+    /// photo, the model runs again on its crop and the crop's matte is set into the first.
     /// </summary>
     /// <param name="modelInput">The photo as the first pass fed it to the model (RGB at the model's size), or null to make it again.</param>
     /// <param name="smallSubject">Whether the small subject's pass may be made.</param>
@@ -110,7 +110,8 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         }
 
         using Image second = RunOnCrop(model, flat, crop);
-        using Image none = Image.Black(firstMatte.Width, firstMatte.Height).Cast(Enums.BandFormat.Uchar);
+        using Image black = Image.Black(firstMatte.Width, firstMatte.Height);
+        using Image none = black.Cast(Enums.BandFormat.Uchar);
         Image focused = SubjectCrop.Combine(none, second, crop, flat.Width, flat.Height);
         Focus.Reading after = Focus.Read(input, MatteAt(focused, modelWidth, modelHeight), modelWidth, modelHeight);
         bool sharper = after.Outline >= Focus.MinOutline && after.OutlineSharp >= Focus.InFocus;
