@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Darkroom.Core.Errors;
+using Darkroom.Core.Jobs;
 using Darkroom.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,12 +33,12 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken, bool smallSubjectPass = true)
     {
         (Segmentation first, byte[] input) = await SegmentWithInputAsync(imageBytes, modelId, cancellationToken);
-        Image? both;
+        CropPass? both;
         try
         {
             // libvips decodes lazily: when no crop is taken, only the header was read.
             using Image photo = ImageDecoder.DecodeUpright(imageBytes);
-            both = (await SecondPassAsync(photo, first.Matte, modelId, cancellationToken, input, smallSubjectPass))?.Matte;
+            both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken, input, smallSubjectPass);
         }
         catch
         {
@@ -51,7 +52,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         }
 
         first.Dispose();
-        return new Segmentation(both, first.Model, first.Provider);
+        return new Segmentation(both.Matte, first.Model, first.Provider, both.OnFocus ? SecondPasses.Focus : SecondPasses.Crop);
     }
 
     /// <summary>
@@ -232,8 +233,8 @@ public sealed record CropPass(Image Matte, bool OnFocus) : IDisposable
     public void Dispose() => Matte.Dispose();
 }
 
-/// <summary>A matte (one band, uchar, the model's size) and what made it.</summary>
-public sealed record Segmentation(Image Matte, string Model, string Provider) : IDisposable
+/// <summary>A matte (one band, uchar, the model's size or larger after a second pass) and what made it: the model, the provider, which second pass (<see cref="SecondPasses"/>) if any.</summary>
+public sealed record Segmentation(Image Matte, string Model, string Provider, string? SecondPass = null) : IDisposable
 {
     public void Dispose() => Matte.Dispose();
 }

@@ -1,3 +1,4 @@
+using Darkroom.Core.Jobs;
 using Darkroom.Imaging;
 using NetVips;
 
@@ -177,21 +178,14 @@ public sealed class IsNetSegmenterTests
     [TestMethod]
     public async Task SegmentSubject_BlurredObjectAndSharpSubject_RunsAgainWhereTheFocusIs()
     {
-        const int width = 2048, height = 1536;
-        using Image coffee = Image.NewFromFile(RepoPaths.TestData(TestImages.Coffee)).ExtractBand(0, n: 3);
-        using Image astronaut = Image.NewFromFile(RepoPaths.TestData(TestImages.Astronaut)).ExtractBand(0, n: 3);
-        using Image ground = Regions.ToExactSize(coffee, width, height, Enums.Kernel.Lanczos3);
-        using Image blurred = ground.Gaussblur(12);
-        using Image texture = Regions.ToExactSize(astronaut, width, height, Enums.Kernel.Lanczos3);
-        using Image xy = Image.Xyz(width, height);
-        using Image dx = (xy[0] - 1000) / 150.0, dy = (xy[1] - 600) / 170.0;
-        using Image known = (((dx * dx) + (dy * dy)) < 1.0).Cast(Enums.BandFormat.Uchar);
-        using Image photo = known.Ifthenelse(texture, blurred).Cast(Enums.BandFormat.Uchar);
-        byte[] jpeg = photo.JpegsaveBuffer(q: 95);
+        (byte[] jpeg, Image mask) = TestImages.SharpOverBlurred();
+        using Image known = mask;
+        int width = known.Width, height = known.Height;
         IsNetSegmenter segmenter = Models.Segmenter(s_sessions);
 
         using Segmentation first = await segmenter.SegmentAsync(jpeg, null, TestContext.CancellationToken);
         using Segmentation both = await segmenter.SegmentSubjectAsync(jpeg, null, TestContext.CancellationToken);
+        Assert.AreEqual(SecondPasses.Focus, both.SecondPass);
         using Image firstSized = Matte.ToSize(first.Matte, width, height);
         using Image bothSized = Matte.ToSize(both.Matte, width, height);
         double before = TestImages.IoU(firstSized, known), after = TestImages.IoU(bothSized, known);
@@ -207,6 +201,7 @@ public sealed class IsNetSegmenterTests
         using Segmentation catBoth = await segmenter.SegmentSubjectAsync(cat, null, TestContext.CancellationToken);
         using Image difference = (catFirst.Matte - catBoth.Matte).Abs();
         Assert.AreEqual(0, difference.Max(), "the cat photo keeps its first matte");
+        Assert.IsNull(catBoth.SecondPass);
     }
 
     [TestMethod]

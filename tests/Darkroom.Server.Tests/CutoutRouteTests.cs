@@ -76,6 +76,30 @@ public sealed class CutoutRouteTests
         Assert.AreEqual(expected, done.Result!.Subject!.Type);
         Assert.AreEqual(route, done.Result.Subject.Route);
         Assert.AreEqual(type is null ? done.Result.Subject.Confidence : 1, done.Result.Subject.Confidence);
+        Assert.IsNull(done.Result.SecondPass, "the cat photo needs no second pass");
+    }
+
+    /// <summary>
+    /// A sharp subject over a blurred photo whose own subject ISNet takes: the job runs the model again where the focus
+    /// is, says so, and the cut-out keeps the sharp subject alone.
+    /// </summary>
+    [TestMethod]
+    public async Task SharpSubjectOverABlurredCup_TheJobSaysTheFocusPassRan()
+    {
+        CancellationToken ct = TestContext.CancellationToken;
+        (byte[] jpeg, Image mask) = TestImages.SharpOverBlurred();
+        using Image known = mask;
+
+        JobView done = await RunAsync(jpeg, "focus.jpg", null, ct);
+
+        Assert.AreEqual(JobStatus.Completed, done.Status, done.Error?.Message);
+        Assert.AreEqual(SecondPasses.Focus, done.Result!.SecondPass);
+        ForegroundBox box = done.Result.Foreground!;
+        TestContext.WriteLine(box.ToString());
+        Assert.IsTrue(box.Left >= 830 && box.Top >= 410 && box.Left + box.Width <= 1170 && box.Top + box.Height <= 790, $"the box {box} is the ellipse's (850,430 300x340), not the cup's");
+        using Image cutout = Image.NewFromBuffer(await (await s_host.Client.GetAsync(done.Links.Result, ct)).Content.ReadAsByteArrayAsync(ct));
+        using Image alpha = cutout[3];
+        Assert.IsGreaterThanOrEqualTo(0.95, TestImages.IoU(alpha, known));
     }
 
     [TestMethod]

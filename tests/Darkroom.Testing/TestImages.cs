@@ -1,3 +1,4 @@
+using Darkroom.Imaging;
 using NetVips;
 
 namespace Darkroom.Testing;
@@ -32,6 +33,26 @@ public static class TestImages
         using Image subject = Image.Black(width, height, bands: 3) + new double[] { 230, 90, 20 };
         using Image photo = mask.Ifthenelse(subject, background).Cast(Enums.BandFormat.Uchar);
         return (photo.JpegsaveBuffer(q: 92), mask);
+    }
+
+    /// <summary>
+    /// Depth of field: the coffee photo at 2048x1536 blurred as a lens blurs what lies behind the subject (the cup stays
+    /// the salient object), with an ellipse of the astronaut photo (centre 1000,600, radii 150 and 170) set sharp over
+    /// it, as JPEG; with the ellipse's mask (255 inside). ISNet alone takes the blurred cup.
+    /// </summary>
+    public static (byte[] Jpeg, Image Mask) SharpOverBlurred()
+    {
+        const int width = 2048, height = 1536;
+        using Image coffee = Image.NewFromFile(RepoPaths.TestData(Coffee)).ExtractBand(0, n: 3);
+        using Image astronaut = Image.NewFromFile(RepoPaths.TestData(Astronaut)).ExtractBand(0, n: 3);
+        using Image ground = Regions.ToExactSize(coffee, width, height, Enums.Kernel.Lanczos3);
+        using Image blurred = ground.Gaussblur(12);
+        using Image texture = Regions.ToExactSize(astronaut, width, height, Enums.Kernel.Lanczos3);
+        using Image xy = Image.Xyz(width, height);
+        using Image dx = (xy[0] - 1000) / 150.0, dy = (xy[1] - 600) / 170.0;
+        Image mask = (((dx * dx) + (dy * dy)) < 1.0).Cast(Enums.BandFormat.Uchar);
+        using Image photo = mask.Ifthenelse(texture, blurred).Cast(Enums.BandFormat.Uchar);
+        return (photo.JpegsaveBuffer(q: 95), mask);
     }
 
     /// <summary>A one-band uchar mask of the given size: 255 inside the box, 0 elsewhere.</summary>

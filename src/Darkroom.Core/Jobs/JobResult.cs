@@ -2,11 +2,22 @@ namespace Darkroom.Core.Jobs;
 
 /// <summary>
 /// The artifact a finished job produced; for watermark removal, what was done in each region of the mask; for a
-/// cut-out, the model that made the matte and the execution provider it actually ran on (<c>cpu</c>, <c>cuda</c>).
+/// cut-out, the model that made the matte, the execution provider it actually ran on (<c>cpu</c>, <c>cuda</c>) and
+/// whether the model ran a second time on a crop (<see cref="SecondPasses"/>).
 /// </summary>
 public sealed record JobResult(
     string Blob, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions = null, CutoutSubject? Subject = null, ForegroundBox? Foreground = null,
-    string? Model = null, string? ExecutionProvider = null);
+    string? Model = null, string? ExecutionProvider = null, string? SecondPass = null);
+
+/// <summary>The segment stage's second model passes, as a cut-out's result names them.</summary>
+public static class SecondPasses
+{
+    /// <summary>The subject the model chose first was out of focus: the model ran again on the sharp region's crop, and only that is kept.</summary>
+    public const string Focus = "focus";
+
+    /// <summary>The subject was small in a large photo: the model ran again on its crop, set into the first matte.</summary>
+    public const string Crop = "crop";
+}
 
 /// <summary>A cut-out's subject: the box (in the input photo's pixels) of everything its alpha keeps.</summary>
 public sealed record ForegroundBox(int Left, int Top, int Width, int Height);

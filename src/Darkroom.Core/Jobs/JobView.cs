@@ -39,7 +39,7 @@ public sealed record JobView(
             job.Input is { } input ? new JobInputView(input.Format, input.Width, input.Height, input.Bytes, job.FileName) : null,
             job.Timings,
             job.Timings.Sum(t => t.ElapsedMs),
-            job.Result is { } r ? new JobResultView($"{self}/result", r.ContentType, r.Bytes, r.Width, r.Height, r.Regions, r.Subject, r.Foreground, r.Model, r.ExecutionProvider) : null,
+            job.Result is { } r ? new JobResultView($"{self}/result", r.ContentType, r.Bytes, r.Width, r.Height, r.Regions, r.Subject, r.Foreground, r.Model, r.ExecutionProvider, r.SecondPass) : null,
             job.Error is { } e ? new JobErrorView(e.Code, e.Message) : null,
             job.Runs,
             job.Charge?.Credits ?? 0,
@@ -51,7 +51,7 @@ public sealed record JobView(
 
 public sealed record JobInputView(ImageFormat Format, int Width, int Height, long Bytes, string? FileName);
 
-public sealed record JobResultView(string Url, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions, CutoutSubject? Subject, ForegroundBox? Foreground, string? Model = null, string? ExecutionProvider = null);
+public sealed record JobResultView(string Url, string ContentType, long Bytes, int Width, int Height, IReadOnlyList<WatermarkRegion>? Regions, CutoutSubject? Subject, ForegroundBox? Foreground, string? Model = null, string? ExecutionProvider = null, string? SecondPass = null);
 
 public sealed record JobErrorView(string Code, string Message);
 

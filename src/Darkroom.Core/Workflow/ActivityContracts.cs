@@ -38,7 +38,7 @@ public sealed record SegmentRequest(string JobId, string Tenant, string SourceBl
 /// The matte (at the model's resolution; at the photo's for a key: compose scales it to the photo) and, for a key,
 /// the subject's own colour at its edges.
 /// </summary>
-public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs, string? ForegroundBlob = null) : ITimedResult;
+public sealed record SegmentResult(string MatteBlob, string Model, string ExecutionProvider, long ElapsedMs, string? ForegroundBlob = null, string? SecondPass = null) : ITimedResult;
 
 public sealed record ComposeRequest(
     string JobId,

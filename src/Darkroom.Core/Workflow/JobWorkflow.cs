@@ -128,7 +128,7 @@ public static class JobWorkflow
         ComposeResult? composed = segmented is null ? null : await StepAsync<ComposeResult>(
             context, input, timings, JobStage.Compose, 60, ActivityNames.Compose,
             new ComposeRequest(input.JobId, input.Tenant, input.SourceBlob, segmented.MatteBlob, input.BackgroundBlob, options, segmented.ForegroundBlob, subject!.Subject), RetrySpec.Transient);
-        // The job says which model made the matte and on which execution provider it really ran.
-        return composed?.Result is { } result ? result with { Model = segmented!.Model, ExecutionProvider = segmented.ExecutionProvider } : null;
+        // The job says which model made the matte, on which execution provider it really ran, and whether it ran twice.
+        return composed?.Result is { } result ? result with { Model = segmented!.Model, ExecutionProvider = segmented.ExecutionProvider, SecondPass = segmented.SecondPass } : null;
     }
 }

@@ -41,6 +41,6 @@ public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter seg
         byte[] png = segmentation.Matte.PngsaveBuffer(compression: imaging.Value.PngCompression);
         string matteBlob = ArtifactPaths.Matte(request.Tenant, request.JobId);
         await artifacts.PutAsync(matteBlob, png, "image/png", cancellationToken);
-        return new SegmentResult(matteBlob, segmentation.Model, segmentation.Provider, stopwatch.ElapsedMilliseconds);
+        return new SegmentResult(matteBlob, segmentation.Model, segmentation.Provider, stopwatch.ElapsedMilliseconds, SecondPass: segmentation.SecondPass);
     }
 }
