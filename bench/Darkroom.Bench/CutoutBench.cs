@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Darkroom.Core.Images;
+using Darkroom.Core.Jobs;
 using Darkroom.Core.Options;
 using Darkroom.Imaging;
 using Darkroom.Inference;
@@ -73,7 +74,7 @@ internal static class CutoutBench
                 using Image subjectMatte = twoPass is null ? model.Copy() : Matte.ToSize(twoPass.Matte, Width, Height);
                 if (twoPass is not null)
                 {
-                    (twoPass.OnFocus ? focusPasses : secondPasses).Add(id);
+                    (twoPass.Kind == SecondPasses.Focus ? focusPasses : secondPasses).Add(id);
                 }
 
                 (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : MatteRefiner.Refine(photo, subjectMatte, MatteRefiner.For(SubjectType.Photo, Width, Height));

@@ -1,12 +1,11 @@
-using System.Numerics;
-
 namespace Darkroom.Imaging;
 
 /// <summary>
 /// Depth of field as a second opinion on a salient-object model. A photographer focuses on the subject: its outline is
 /// sharp, while what lies well before or behind it is blurred. When the outline of what the model chose is soft
-/// almost everywhere, and its inside mostly soft, while sharp edges gather elsewhere in the photo, the model has most likely taken a blurred object (a cup, a
-/// face behind the subject) for the subject, and the sharp region is where the subject is.
+/// almost everywhere, and its inside mostly soft, while sharp edges gather elsewhere in the photo, the model has most
+/// likely taken a blurred object (a cup, a face behind the subject) for the subject, and the sharp region is where the
+/// subject is. The photo's sharpness (<see cref="Measure"/>) is read once and then against any matte (<see cref="Sharpness.Read"/>).
 /// Sharpness is read without regard to contrast: around each pixel, the span of brightness in a 9x9 window against
 /// the steepest step in it. A step that is sharp rises in a pixel or two (span / steepest step about 2); one blurred
 /// by a lens rises over many (here up to the window's 9).
@@ -55,12 +54,15 @@ public static class Focus
     }
 
     /// <summary>Reads the photo (RGB bytes) and the model's matte (one byte a pixel) on the same grid.</summary>
-    public static Reading Read(ReadOnlySpan<byte> rgb, ReadOnlySpan<byte> matte, int width, int height)
+    public static Reading Read(ReadOnlySpan<byte> rgb, ReadOnlySpan<byte> matte, int width, int height) => Measure(rgb, width, height).Read(matte);
+
+    /// <summary>Where the photo (RGB bytes) has an edge, and where that edge is sharp.</summary>
+    public static Sharpness Measure(ReadOnlySpan<byte> rgb, int width, int height)
     {
         int n = width * height;
-        if (rgb.Length < n * 3 || matte.Length < n)
+        if (rgb.Length < n * 3)
         {
-            throw new ArgumentException("The photo and the matte must both cover the grid.");
+            throw new ArgumentException("The photo must cover the grid.", nameof(rgb));
         }
 
         byte[] luma = new byte[n];
@@ -81,50 +83,74 @@ public static class Focus
             }
         }
 
-        byte[] high = WindowExtreme(luma, width, height, max: true);
-        byte[] low = WindowExtreme(luma, width, height, max: false);
-        byte[] steepest = WindowExtreme(step, width, height, max: true);
-
-        bool Edge(int i) => high[i] - low[i] >= MinSpan;
-        bool IsSharp(int i) => high[i] - low[i] <= SharpWidth * steepest[i];
-
-        int outline = 0, outlineSharp = 0, inside = 0, insideSharp = 0, sharp = 0;
-        bool[] sharpMap = new bool[n];
-        for (int y = 0; y < height; y++)
+        const int window = (2 * Reach) + 1;
+        byte[] high = MorphFilter.Extreme(luma, width, height, 1, window, maximum: true);
+        byte[] low = MorphFilter.Extreme(luma, width, height, 1, window, maximum: false);
+        byte[] steepest = MorphFilter.Extreme(step, width, height, 1, window, maximum: true);
+        bool[] edge = new bool[n];
+        bool[] sharp = new bool[n];
+        int count = 0;
+        for (int i = 0; i < n; i++)
         {
-            for (int x = 0; x < width; x++)
-            {
-                int i = (y * width) + x;
-                if (!Edge(i))
-                {
-                    continue;
-                }
-
-                bool isSharp = IsSharp(i);
-                if (isSharp)
-                {
-                    sharp++;
-                    sharpMap[i] = true;
-                }
-
-                bool within = matte[i] >= 128;
-                if (within)
-                {
-                    inside++;
-                    insideSharp += isSharp ? 1 : 0;
-                }
-
-                bool crossing = within && ((x > 0 && matte[i - 1] < 128) || (x < width - 1 && matte[i + 1] < 128) || (y > 0 && matte[i - width] < 128) || (y < height - 1 && matte[i + width] < 128));
-                if (crossing)
-                {
-                    outline++;
-                    outlineSharp += isSharp ? 1 : 0;
-                }
-            }
+            int span = high[i] - low[i];
+            edge[i] = span >= MinSpan;
+            sharp[i] = edge[i] && span <= SharpWidth * steepest[i];
+            count += sharp[i] ? 1 : 0;
         }
 
-        (int Left, int Top, int Width, int Height)? box = sharp > 0 ? DenseBox(sharpMap, width, height) : null;
-        return new Reading(outline, outline == 0 ? 0 : outlineSharp / (double)outline, inside, inside == 0 ? 0 : insideSharp / (double)inside, sharp, box);
+        return new Sharpness(width, height, edge, sharp, count, count > 0 ? DenseBox(sharp, width, height) : null);
+    }
+
+    /// <summary>A photo's edges and which of them are sharp, on the grid it was measured on.</summary>
+    public sealed class Sharpness
+    {
+        private readonly int width, height;
+        private readonly bool[] edge, sharp;
+        private readonly int count;
+        private readonly (int Left, int Top, int Width, int Height)? box;
+
+        internal Sharpness(int width, int height, bool[] edge, bool[] sharp, int count, (int Left, int Top, int Width, int Height)? box)
+        {
+            this.width = width;
+            this.height = height;
+            this.edge = edge;
+            this.sharp = sharp;
+            this.count = count;
+            this.box = box;
+        }
+
+        /// <summary>The reading of a matte (one byte a pixel, the same grid) against the photo's sharpness.</summary>
+        public Reading Read(ReadOnlySpan<byte> matte)
+        {
+            if (matte.Length < width * height)
+            {
+                throw new ArgumentException("The matte must cover the grid.", nameof(matte));
+            }
+
+            int outline = 0, outlineSharp = 0, inside = 0, insideSharp = 0;
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    int i = (y * width) + x;
+                    if (!edge[i] || matte[i] < 128)
+                    {
+                        continue;
+                    }
+
+                    inside++;
+                    insideSharp += sharp[i] ? 1 : 0;
+                    bool crossing = (x > 0 && matte[i - 1] < 128) || (x < width - 1 && matte[i + 1] < 128) || (y > 0 && matte[i - width] < 128) || (y < height - 1 && matte[i + width] < 128);
+                    if (crossing)
+                    {
+                        outline++;
+                        outlineSharp += sharp[i] ? 1 : 0;
+                    }
+                }
+            }
+
+            return new Reading(outline, outline == 0 ? 0 : outlineSharp / (double)outline, inside, inside == 0 ? 0 : insideSharp / (double)inside, count, box);
+        }
     }
 
     /// <summary>
@@ -132,7 +158,7 @@ public static class Focus
     /// whose share of sharp pixels is at least a quarter of the densest block's and at least 1/20 (stray sharp
     /// pixels — a highlight, a speck — do not stretch it).
     /// </summary>
-    private static (int Left, int Top, int Width, int Height)? DenseBox(bool[] sharpMap, int width, int height)
+    private static (int Left, int Top, int Width, int Height)? DenseBox(bool[] sharp, int width, int height)
     {
         int across = (width + Block - 1) / Block, down = (height + Block - 1) / Block;
         double[] density = new double[across * down];
@@ -145,7 +171,7 @@ public static class Focus
                 {
                     for (int x = x0; x < x1; x++)
                     {
-                        count += sharpMap[(y * width) + x] ? 1 : 0;
+                        count += sharp[(y * width) + x] ? 1 : 0;
                     }
                 }
 
@@ -168,50 +194,5 @@ public static class Focus
         }
 
         return right < 0 ? null : (left, top, right - left, bottom - top);
-    }
-
-    /// <summary>The maximum (or minimum) over the (2·Reach + 1)² window around each pixel, clamped at the borders.</summary>
-    private static byte[] WindowExtreme(byte[] source, int width, int height, bool max)
-    {
-        byte[] across = (byte[])source.Clone(), result = new byte[source.Length];
-        for (int y = 0; y < height; y++)
-        {
-            ReadOnlySpan<byte> row = source.AsSpan(y * width, width);
-            Span<byte> output = across.AsSpan(y * width, width);
-            for (int k = 1; k <= Reach && k < width; k++)
-            {
-                Combine(output[..(width - k)], row[k..], max);
-                Combine(output[k..], row[..(width - k)], max);
-            }
-        }
-
-        for (int y = 0; y < height; y++)
-        {
-            int from = Math.Max(0, y - Reach), to = Math.Min(height - 1, y + Reach);
-            Span<byte> output = result.AsSpan(y * width, width);
-            across.AsSpan(from * width, width).CopyTo(output);
-            for (int r = from + 1; r <= to; r++)
-            {
-                Combine(output, across.AsSpan(r * width, width), max);
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Each byte of <paramref name="into"/> becomes the larger (or smaller) of itself and <paramref name="other"/>'s.</summary>
-    private static void Combine(Span<byte> into, ReadOnlySpan<byte> other, bool max)
-    {
-        int x = 0;
-        for (; x + Vector<byte>.Count <= into.Length; x += Vector<byte>.Count)
-        {
-            Vector<byte> a = new(into[x..]), b = new(other[x..]);
-            (max ? Vector.Max(a, b) : Vector.Min(a, b)).CopyTo(into[x..]);
-        }
-
-        for (; x < into.Length; x++)
-        {
-            into[x] = max ? Math.Max(into[x], other[x]) : Math.Min(into[x], other[x]);
-        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         }
 
         first.Dispose();
-        return new Segmentation(both.Matte, first.Model, first.Provider, both.OnFocus ? SecondPasses.Focus : SecondPasses.Crop);
+        return new Segmentation(both.Matte, first.Model, first.Provider, both.Kind);
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         byte[] input = modelInput ?? Squeeze(flat, modelWidth, modelHeight);
         if (FocusPass(model, flat, firstMatte, input) is { } focused)
         {
-            return new CropPass(focused, OnFocus: true);
+            return new CropPass(focused, SecondPasses.Focus);
         }
 
         if (!smallSubject || SubjectCrop.Find(firstMatte) is not { } box || SubjectCrop.Place(box, photo.Width, photo.Height, modelWidth, modelHeight) is not { } crop)
@@ -89,14 +89,15 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
 
         using Image second = RunOnCrop(model, flat, crop);
         logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height);
-        return new CropPass(SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height), OnFocus: false);
+        return new CropPass(SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height), SecondPasses.Crop);
     }
 
     /// <summary>The matte from a second pass on the sharp region when the first subject is out of focus and the new one is not; else null.</summary>
     private Image? FocusPass(LoadedModel model, Image flat, Image firstMatte, byte[] input)
     {
         int modelWidth = model.Spec.Input.Width, modelHeight = model.Spec.Input.Height;
-        Focus.Reading before = Focus.Read(input, MatteAt(firstMatte, modelWidth, modelHeight), modelWidth, modelHeight);
+        Focus.Sharpness sharpness = Focus.Measure(input, modelWidth, modelHeight);
+        Focus.Reading before = sharpness.Read(MatteAt(firstMatte, modelWidth, modelHeight));
         if (!before.SubjectOutOfFocus(modelWidth, modelHeight) || before.SharpBox is not { } sharp)
         {
             return null;
@@ -114,7 +115,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         using Image black = Image.Black(firstMatte.Width, firstMatte.Height);
         using Image none = black.Cast(Enums.BandFormat.Uchar);
         Image focused = SubjectCrop.Combine(none, second, crop, flat.Width, flat.Height);
-        Focus.Reading after = Focus.Read(input, MatteAt(focused, modelWidth, modelHeight), modelWidth, modelHeight);
+        Focus.Reading after = sharpness.Read(MatteAt(focused, modelWidth, modelHeight));
         bool sharper = after.Outline >= Focus.MinOutline && after.OutlineSharp >= Focus.InFocus;
         logger.FocusPass(crop.Left, crop.Top, crop.Width, crop.Height, sharper ? "kept it (its subject's outline is sharp)" : "kept the first (the crop's subject is not sharper)");
         if (sharper)
@@ -227,8 +228,8 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     }
 }
 
-/// <summary>A second pass's matte (one band, uchar) and whether it was the pass on the sharp region (else the small subject's).</summary>
-public sealed record CropPass(Image Matte, bool OnFocus) : IDisposable
+/// <summary>A second pass's matte (one band, uchar) and which pass made it (<see cref="SecondPasses"/>).</summary>
+public sealed record CropPass(Image Matte, string Kind) : IDisposable
 {
     public void Dispose() => Matte.Dispose();
 }
