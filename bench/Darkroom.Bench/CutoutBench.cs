@@ -55,6 +55,7 @@ internal static class CutoutBench
         var refineTimes = new List<double>();
         var secondPasses = new List<string>();
         var focusPasses = new List<string>();
+        var closerPasses = new List<string>();
         for (int t = 0; t < types.Length; t++)
         {
             for (int k = 0; k < perType; k++)
@@ -69,12 +70,13 @@ internal static class CutoutBench
                 var clock = Stopwatch.StartNew();
                 BorderKey.Border border = BorderKey.Analyse(photo);
                 // As the segment stage does: a subject out of focus while something else is sharp gets the model's
-                // second pass on the sharp region's crop; a small subject gets one on its own crop.
+                // second pass on the sharp region's crop; a small subject, or one the model was unsure of, gets one on its own crop.
                 using CropPass? twoPass = border.Graphic ? null : segmenter.SecondPassAsync(photo, model, null, CancellationToken.None, modelInput).GetAwaiter().GetResult();
                 using Image subjectMatte = twoPass is null ? model.Copy() : Matte.ToSize(twoPass.Matte, Width, Height);
                 if (twoPass is not null)
                 {
-                    (twoPass.Kind == SecondPasses.Focus ? focusPasses : secondPasses).Add(id);
+                    bool small = SubjectCrop.Find(model) is { } box && SubjectCrop.Place(box, Width, Height, 1024, 1024) is not null;
+                    (twoPass.Kind == SecondPasses.Focus ? focusPasses : small ? secondPasses : closerPasses).Add(id);
                 }
 
                 (Image refined, Image colour) = border.Graphic ? BorderKey.Key(photo, border.Colour, border.Noise) : MatteRefiner.Refine(photo, subjectMatte, MatteRefiner.For(SubjectType.Photo, Width, Height));
@@ -118,7 +120,7 @@ internal static class CutoutBench
         Print("all", rows);
         Row[] all = [.. rows];
         double Ratio(Func<Metrics, double> pick) => all.Sum(r => pick(r.B)) / all.Sum(r => pick(r.A));
-        Console.WriteLine($"ratios (b)/(a) over all: SAD {Ratio(m => m.Sad):0.00} (target <= 0.8), gradient {Ratio(m => m.Gradient):0.00} (<= 0.7), band SAD {Ratio(m => m.BandSad):0.00} (<= 0.7); IoU mean {all.Average(r => r.A.IoU):0.000} -> {all.Average(r => r.B.IoU):0.000}; graphics IoU min {all.Where(r => r.Type == "graphic").Select(r => r.B.IoU).DefaultIfEmpty(double.NaN).Min():0.000} (target >= 0.99)");
+        Console.WriteLine($"ratios (b)/(a) over all: SAD {Ratio(m => m.Sad):0.000} (target <= 0.8), gradient {Ratio(m => m.Gradient):0.000} (<= 0.7), band SAD {Ratio(m => m.BandSad):0.000} (<= 0.7); IoU mean {all.Average(r => r.A.IoU):0.000} -> {all.Average(r => r.B.IoU):0.000}; graphics IoU min {all.Where(r => r.Type == "graphic").Select(r => r.B.IoU).DefaultIfEmpty(double.NaN).Min():0.000} (target >= 0.99)");
         Row[] found = [.. all.Where(r => r.Route == "model" && r.A.IoU >= 0.5)];
         double FoundRatio(Func<Metrics, double> pick) => found.Sum(r => pick(r.B)) / found.Sum(r => pick(r.A));
         Console.WriteLine($"where the model found the subject (model route, IoU(a) >= 0.5: {found.Length} of {all.Count(r => r.Route == "model")}): SAD {FoundRatio(m => m.Sad):0.00}, gradient {FoundRatio(m => m.Gradient):0.00}, band SAD {FoundRatio(m => m.BandSad):0.00}, MSE {FoundRatio(m => m.Mse):0.00}, colour {FoundRatio(m => m.Colour):0.00}; IoU mean {found.Average(r => r.A.IoU):0.000} -> {found.Average(r => r.B.IoU):0.000}");
@@ -130,6 +132,7 @@ internal static class CutoutBench
 
         Console.WriteLine($"second pass on the sharp region's crop (the model's subject out of focus; its matte alone kept): {focusPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", focusPasses)})");
         Console.WriteLine($"second pass on the subject's crop (small subject in the photo): {secondPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", secondPasses)})");
+        Console.WriteLine($"second pass on the subject's crop (the model unsure, a fifth or more of its matte grey): {closerPasses.Count} of {all.Count(r => r.Route == "model")} ({string.Join(", ", closerPasses)})");
         refineTimes.Sort();
         Console.WriteLine($"classify + route (+ second pass + refinement) at {Width}x{Height}: median {refineTimes[refineTimes.Count / 2]:0} ms; routed to the key: {all.Count(r => r.Route == "key")} of {all.Length} ({all.Count(r => r.Route == "key" && r.Type != "graphic")} of them not graphics)");
         if (timing)

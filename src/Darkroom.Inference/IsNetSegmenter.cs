@@ -26,11 +26,11 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     /// the model again on a crop: on the sharp region when the subject the model chose is out of focus and something
     /// else is in focus, or on the subject's crop when it is small in a large photo (its box, with a margin, at most
     /// half the photo across and down, and the photo larger than the model's input there, so that a crop holds detail
-    /// the first pass squeezed away). The result is at the model's size, or larger when a second pass was made (the
+    /// the first pass squeezed away) or when the model was unsure of it. The result is at the model's size, or larger when a second pass was made (the
     /// crop's matte is not scaled down); the caller scales it to the photo.
     /// </summary>
-    /// <param name="smallSubjectPass">Whether a small subject may get its crop's pass (not for previews, which would not show its detail); the pass on focus is always made where it pays, so a preview shows the same subject as the full result.</param>
-    public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken, bool smallSubjectPass = true)
+    /// <param name="cropPass">Whether the subject may get its crop's pass (not for previews, which would not show its detail and must stay fast); the pass on focus is always made where it pays, so a preview shows the same subject as the full result.</param>
+    public async Task<Segmentation> SegmentSubjectAsync(byte[] imageBytes, string? modelId, CancellationToken cancellationToken, bool cropPass = true)
     {
         (Segmentation first, byte[] input) = await SegmentWithInputAsync(imageBytes, modelId, cancellationToken);
         CropPass? both;
@@ -38,7 +38,7 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
         {
             // libvips decodes lazily: when no crop is taken, only the header was read.
             using Image photo = ImageDecoder.DecodeUpright(imageBytes);
-            both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken, input, smallSubjectPass);
+            both = await SecondPassAsync(photo, first.Matte, modelId, cancellationToken, input, cropPass);
         }
         catch
         {
@@ -61,11 +61,13 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
     /// subject the model chose is blurred, its inside mostly blurred too, and sharp edges gather elsewhere, the model
     /// runs again on the sharp region's crop, and that crop's matte alone is kept (nothing outside it) — if the subject
     /// it finds there has a sharp outline; otherwise the first matte stands. Else, when the subject is small in a large
-    /// photo, the model runs again on its crop and the crop's matte is set into the first.
+    /// photo, or the model was unsure of it (a fifth or more of its matte grey, <see cref="SubjectCrop.GreyShare"/>) and
+    /// its crop leaves out a tenth of the photo or more, the model runs again on its crop and the crop's matte is set into
+    /// the first: a closer look, with less of what it hesitated over in view.
     /// </summary>
     /// <param name="modelInput">The photo as the first pass fed it to the model (RGB at the model's size), or null to make it again.</param>
-    /// <param name="smallSubject">Whether the small subject's pass may be made.</param>
-    public async Task<CropPass?> SecondPassAsync(Image photo, Image firstMatte, string? modelId, CancellationToken cancellationToken, byte[]? modelInput = null, bool smallSubject = true)
+    /// <param name="cropPass">Whether a pass on the subject's crop may be made (small or unsure; the pass on focus always may).</param>
+    public async Task<CropPass?> SecondPassAsync(Image photo, Image firstMatte, string? modelId, CancellationToken cancellationToken, byte[]? modelInput = null, bool cropPass = true)
     {
         LoadedModel model = await sessions.GetAsync(modelId ?? DefaultModel, cancellationToken);
         int modelWidth = model.Spec.Input.Width, modelHeight = model.Spec.Input.Height;
@@ -82,13 +84,22 @@ public sealed class IsNetSegmenter(ModelSessions sessions, IOptions<InferenceOpt
             return new CropPass(focused, SecondPasses.Focus);
         }
 
-        if (!smallSubject || SubjectCrop.Find(firstMatte) is not { } box || SubjectCrop.Place(box, photo.Width, photo.Height, modelWidth, modelHeight) is not { } crop)
+        if (!cropPass || SubjectCrop.Find(firstMatte) is not { } box)
+        {
+            return null;
+        }
+
+        (int Left, int Top, int Width, int Height)? small = SubjectCrop.Place(box, photo.Width, photo.Height, modelWidth, modelHeight);
+        (int Left, int Top, int Width, int Height)? closer = small is null && SubjectCrop.GreyShare(MatteAt(firstMatte, modelWidth, modelHeight)) >= SubjectCrop.Unsure
+            ? SubjectCrop.PlaceCloser(box, photo.Width, photo.Height)
+            : null;
+        if ((small ?? closer) is not { } crop)
         {
             return null;
         }
 
         using Image second = RunOnCrop(model, flat, crop);
-        logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height);
+        logger.SecondPass(crop.Left, crop.Top, crop.Width, crop.Height, small is not null ? "the subject is small in the photo" : "the model was unsure of its subject");
         return new CropPass(SubjectCrop.Combine(firstMatte, second, crop, photo.Width, photo.Height), SecondPasses.Crop);
     }
 

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "LaMa model {ModelId} is installed but unusable, so LaMa is off (model 'lama' is refused, 'auto' uses Telea): {Problem}")]
     public static partial void LamaRefused(this ILogger logger, string modelId, string problem);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Small subject: the model ran again on its crop {Left},{Top} {Width}x{Height}")]
-    public static partial void SecondPass(this ILogger logger, int left, int top, int width, int height);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "The model ran again on its subject's crop {Left},{Top} {Width}x{Height}: {Reason}")]
+    public static partial void SecondPass(this ILogger logger, int left, int top, int width, int height, string reason);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Out of focus: the model's subject was blurred and sharp edges lay elsewhere; it ran again on their crop {Left},{Top} {Width}x{Height} and {Outcome}")]
     public static partial void FocusPass(this ILogger logger, int left, int top, int width, int height, string outcome);

@@ -37,7 +37,7 @@ public sealed class SegmentActivity(IArtifactStore artifacts, IsNetSegmenter seg
 
         // A subject out of focus gets a second pass on the sharp region; a small subject in a large photo one on its
         // crop (not for a preview, which would not show its detail).
-        using Segmentation segmentation = await segmenter.SegmentSubjectAsync(source, request.Model, cancellationToken, smallSubjectPass: !request.Preview);
+        using Segmentation segmentation = await segmenter.SegmentSubjectAsync(source, request.Model, cancellationToken, cropPass: !request.Preview);
         byte[] png = segmentation.Matte.PngsaveBuffer(compression: imaging.Value.PngCompression);
         string matteBlob = ArtifactPaths.Matte(request.Tenant, request.JobId);
         await artifacts.PutAsync(matteBlob, png, "image/png", cancellationToken);
