@@ -33,6 +33,34 @@ public sealed class SubjectCropTests
     }
 
     [TestMethod]
+    public void GreyShare_CountsTheGreyAmongTheMattesSubjectAndEdge()
+    {
+        // 100 pixels: 60 background (0 and 25: under a tenth), 30 sure (230 and 255), 10 grey (26 and 229).
+        byte[] matte = new byte[100];
+        matte.AsSpan(50, 10).Fill(25);
+        matte.AsSpan(60, 15).Fill(230);
+        matte.AsSpan(75, 15).Fill(255);
+        matte.AsSpan(90, 5).Fill(26);
+        matte.AsSpan(95, 5).Fill(229);
+        Assert.AreEqual(10 / 40.0, SubjectCrop.GreyShare(matte), 1e-12);
+        Assert.AreEqual(0.0, SubjectCrop.GreyShare(new byte[16]), "an empty matte has no grey");
+        Assert.AreEqual(1.0, SubjectCrop.GreyShare(Enumerable.Repeat((byte)128, 16).ToArray()), "all hesitation");
+    }
+
+    [TestMethod]
+    public void PlaceCloser_OnlyWhereTheCropLeavesOutATenthOfThePhoto()
+    {
+        // A box a third of a 2048x1536 photo across and down, grown by a fifth of its larger side each way.
+        (int Left, int Top, int Width, int Height)? crop = SubjectCrop.PlaceCloser((0.3, 0.3, 1 / 3.0, 1 / 3.0), 2048, 1536);
+        Assert.IsNotNull(crop);
+        Assert.AreEqual((int)Math.Floor((0.3 * 2048) - (0.2 * 2048 / 3.0)), crop.Value.Left);
+        Assert.AreEqual((int)Math.Floor((0.3 * 1536) - (0.2 * 2048 / 3.0)), crop.Value.Top);
+
+        Assert.IsNull(SubjectCrop.PlaceCloser((0.05, 0.05, 0.8, 0.8), 2048, 1536), "grown, it is the whole photo: the same view again");
+        Assert.IsNull(SubjectCrop.PlaceCloser((0.4, 0.4, 0.1, 0.1), 40, 30), "a crop under 16 pixels");
+    }
+
+    [TestMethod]
     public void Combine_SetsTheCropsMatteIn_WithARampAtItsEdge_AndKeepsTheRest()
     {
         // First matte: all 100 (at the model's size); second: all 200 (the crop's pass, finer than the crop itself).

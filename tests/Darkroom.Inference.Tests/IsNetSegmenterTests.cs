@@ -170,6 +170,46 @@ public sealed class IsNetSegmenterTests
     }
 
     /// <summary>
+    /// A model torn between the subject and what lies beside it: an orange disc on a plain 2048x1536 photo, with a first
+    /// matte (as the model might have left it) that holds the disc and a grey block beside it — over a fifth of the matte
+    /// grey. The segmenter looks again at the subject's crop and keeps the crop's matte: the disc, without the block.
+    /// The same photo with the model's own sure matte, or as a preview, gets no second pass.
+    /// </summary>
+    [TestMethod]
+    public async Task SecondPass_UnsureMatte_LooksAgainAtTheSubjectsCrop()
+    {
+        const int width = 2048, height = 1536;
+        using Image xy = Image.Xyz(width, height);
+        using Image dx = xy[0] - 700, dy = xy[1] - 700;
+        using Image known = ((((dx * dx) + (dy * dy)).Pow(0.5)) < 300).Cast(Enums.BandFormat.Uchar);
+        using Image background = Image.Black(width, height, bands: 3) + new double[] { 225, 225, 220 };
+        using Image subject = Image.Black(width, height, bands: 3) + new double[] { 230, 90, 20 };
+        using Image photo = known.Ifthenelse(subject, background).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using Image disc = Matte.ToSize(known, 1024, 1024);
+        using Image block = TestImages.Box(1024, 1024, 500, 250, 200, 200);
+        using Image greyBlock = (block / 255 * 150).Cast(Enums.BandFormat.Uchar);
+        using Image unsure = (disc > greyBlock).Ifthenelse(disc, greyBlock).Cast(Enums.BandFormat.Uchar);
+        Assert.IsGreaterThanOrEqualTo(SubjectCrop.Unsure, SubjectCrop.GreyShare(unsure.WriteToMemory<byte>()), "the premise: the matte is unsure");
+        IsNetSegmenter segmenter = Models.Segmenter(s_sessions);
+
+        using CropPass? closer = await segmenter.SecondPassAsync(photo, unsure, null, TestContext.CancellationToken);
+        Assert.IsNotNull(closer);
+        Assert.AreEqual(SecondPasses.Crop, closer.Kind);
+        using Image closerSized = Matte.ToSize(closer.Matte, width, height);
+        using Image unsureSized = Matte.ToSize(unsure, width, height);
+        double before = TestImages.IoU(unsureSized, known), after = TestImages.IoU(closerSized, known);
+        TestContext.WriteLine($"IoU of the unsure matte {before:0.000}, after the closer look {after:0.000}");
+        Assert.IsGreaterThanOrEqualTo(0.97, after);
+        using Image blockArea = closerSized.Crop(1040, 415, 320, 220);
+        Assert.IsLessThan(10.0, blockArea.Avg(), "the grey block beside the disc is gone");
+
+        using Segmentation first = await segmenter.SegmentAsync(photo.JpegsaveBuffer(q: 95), null, TestContext.CancellationToken);
+        Assert.IsLessThan(SubjectCrop.Unsure, SubjectCrop.GreyShare(first.Matte.WriteToMemory<byte>()), "the model itself is sure of the disc");
+        Assert.IsNull(await segmenter.SecondPassAsync(photo, first.Matte, null, TestContext.CancellationToken), "a sure matte gets no closer look");
+        Assert.IsNull(await segmenter.SecondPassAsync(photo, unsure, null, TestContext.CancellationToken, cropPass: false), "nor does a preview");
+    }
+
+    /// <summary>
     /// The coffee photo blurred as a lens blurs what lies behind the subject (the cup stays the salient object), with
     /// an ellipse of the astronaut photo set sharp over it: ISNet alone takes the blurred cup; the segmenter sees that
     /// the cup's outline is soft, runs again on the sharp region's crop and keeps only what it finds there. The real
